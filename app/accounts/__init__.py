@@ -1,0 +1,1 @@
+"""Accounts: sign-in, sessions, two-factor, roles; ministry leaders and staff."""

@@ -1,0 +1,111 @@
+"""Accounts: people who sign in (ministry leaders and staff), their roles and login sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import TimestampMixin, utcnow
+from app.extensions import db
+from app.security import Role
+
+
+class User(TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    locale: Mapped[str] = mapped_column(String(5), nullable=False, default="en")
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Two-factor (TOTP): the base32 secret once enrolled, and the last time step used, so a
+    # code can never be accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    login_sessions: Mapped[list[LoginSession]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="raise_on_sql"
+    )
+
+    # Set by the user loader: the server-side session (LoginSession) of this request.
+    login_session = None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+    # Flask-Login protocol. The id in the cookie is the login session's token, not the user
+    # id, so that ending the session server-side makes every copy of the cookie worthless.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.disabled_at is None
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str | None:
+        return getattr(self, "_session_token", None)
+
+    @property
+    def role_names(self) -> frozenset[Role]:
+        return frozenset(Role(r.role) for r in self.roles)
+
+    def add_role(self, role: Role | str) -> None:
+        if Role(role) not in self.role_names:
+            self.roles.append(UserRole(role=Role(role).value))
+
+    def remove_role(self, role: Role | str) -> None:
+        self.roles = [r for r in self.roles if r.role != Role(role).value]
+
+    @property
+    def totp_enabled(self) -> bool:
+        return self.totp_secret is not None
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email.split("@", 1)[0]
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    role: Mapped[str] = mapped_column(String(20), nullable=False, index=True)
+
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+class LoginSession(db.Model):
+    """One signed-in browser. The cookie holds a random token; only its SHA-256 is stored."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    remember: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    mfa_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ip_hash: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    user_agent: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+
+    user: Mapped[User] = relationship(back_populates="login_sessions")

@@ -1,0 +1,1 @@
+"""Projects, stories and prayer requests: the public reading side of the site."""

@@ -1,0 +1,1 @@
+"""Email: the durable outbox every feature sends through, and its delivery worker."""

@@ -1,0 +1,62 @@
+"""The outbox: a message is a row written in the same transaction as the change behind it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Enum, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.database import utcnow
+from app.extensions import db
+
+
+class OutboxStatus(enum.StrEnum):
+    QUEUED = "queued"  # waiting, or waiting for a retry at next_attempt_at
+    SENDING = "sending"  # claimed by a worker until locked_until
+    SENT = "sent"
+    FAILED = "failed"  # gave up after MAIL_MAX_ATTEMPTS, or refused permanently
+    CANCELLED = "cancelled"  # e.g. the address was suppressed before delivery
+
+
+class MailCategory(enum.StrEnum):
+    TRANSACTIONAL = "transactional"  # confirmations, resets, workflow steps: no unsubscribe
+    BULK = "bulk"  # prayer updates: List-Unsubscribe and List-Unsubscribe-Post
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    category: Mapped[MailCategory] = mapped_column(
+        Enum(MailCategory, native_enum=False, length=20), nullable=False
+    )
+    template: Mapped[str] = mapped_column(String(80), nullable=False)
+    to_address: Mapped[str] = mapped_column(String(254), nullable=False, index=True)
+    to_name: Mapped[str] = mapped_column(String(120), default="", nullable=False)
+    subject: Mapped[str] = mapped_column(String(250), nullable=False)
+    body_text: Mapped[str] = mapped_column(Text, nullable=False)
+    body_html: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    headers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
+    message_id: Mapped[str] = mapped_column(String(250), unique=True, nullable=False)
+    # Stops the same logical email being queued twice (reminders, per-recipient updates).
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+    status: Mapped[OutboxStatus] = mapped_column(
+        Enum(OutboxStatus, native_enum=False, length=20),
+        default=OutboxStatus.QUEUED,
+        nullable=False,
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    claim_token: Mapped[str | None] = mapped_column(String(64), index=True)
+    last_error: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    def __repr__(self) -> str:
+        return f"<OutboxMessage {self.id} {self.template} -> {self.to_address} {self.status}>"

@@ -1,0 +1,1 @@
+"""Pages about the site itself: About, health check, robots.txt."""
