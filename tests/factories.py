@@ -6,7 +6,7 @@ import itertools
 from datetime import datetime, timedelta
 
 from app.accounts import services as accounts
-from app.accounts.models import User
+from app.accounts.models import LeaderProfile, LeaderStatus, OrganizationType, User
 from app.content import services as content
 from app.content.models import PrayerRequest, Project, PublicationStatus, Story
 from app.database import utcnow
@@ -99,5 +99,37 @@ def make_user(
     )
     for key, value in fields.items():
         setattr(user, key, value)
+    db.session.commit()
+    return user
+
+
+def make_leader(status: LeaderStatus = LeaderStatus.VERIFIED, **fields) -> User:
+    """A ministry leader with a profile in `status` (verified for a year by default)."""
+    user = make_user(Role.LEADER, **{k: fields.pop(k) for k in ("email", "name") if k in fields})
+    now = utcnow()
+    profile = LeaderProfile(
+        user_id=user.id,
+        organization=fields.pop("organization", "Hope Church NK Congregation"),
+        organization_type=fields.pop("organization_type", OrganizationType.CHURCH),
+        position=fields.pop("position", "Pastor of the NK congregation"),
+        country=fields.pop("country", "South Korea"),
+        city=fields.pop("city", "Seoul"),
+        reference=fields.pop("reference", "https://hope-church.example.org"),
+        ministry_description=fields.pop(
+            "ministry_description", "We disciple 12 North Koreans weekly since 2019."
+        ),
+        nk_count=fields.pop("nk_count", 12),
+        ministry_since=fields.pop("ministry_since", "2019"),
+        meeting_frequency=fields.pop("meeting_frequency", "Weekly"),
+        status=status,
+        submitted_at=now,
+        verified_at=now if status == LeaderStatus.VERIFIED else None,
+        verification_expires_at=now + timedelta(days=365)
+        if status == LeaderStatus.VERIFIED
+        else None,
+    )
+    for key, value in fields.items():
+        setattr(profile, key, value)
+    db.session.add(profile)
     db.session.commit()
     return user

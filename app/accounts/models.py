@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import TimestampMixin, utcnow
@@ -29,6 +39,13 @@ class User(TimestampMixin, db.Model):
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    leader_profile: Mapped[LeaderProfile | None] = relationship(
+        back_populates="user",
+        foreign_keys="LeaderProfile.user_id",
+        uselist=False,
+        lazy="selectin",
+        cascade="all, delete-orphan",
     )
     login_sessions: Mapped[list[LoginSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="raise_on_sql"
@@ -67,6 +84,15 @@ class User(TimestampMixin, db.Model):
 
     def remove_role(self, role: Role | str) -> None:
         self.roles = [r for r in self.roles if r.role != Role(role).value]
+
+    @property
+    def is_verified_leader(self) -> bool:
+        """A leader whose ministry staff have verified (and whose verification is current)."""
+        return (
+            Role.LEADER in self.role_names
+            and self.leader_profile is not None
+            and self.leader_profile.is_verified
+        )
 
     @property
     def totp_enabled(self) -> bool:
@@ -109,3 +135,63 @@ class LoginSession(db.Model):
     user_agent: Mapped[str] = mapped_column(String(200), nullable=False, default="")
 
     user: Mapped[User] = relationship(back_populates="login_sessions")
+
+
+class OrganizationType(enum.StrEnum):
+    CHURCH = "church"  # a church's NK congregation
+    MISSION = "mission"  # a mission agency that appointed them to serve NKs
+    NGO = "ngo"  # a Christian NGO
+    OTHER = "other"
+
+
+class LeaderStatus(enum.StrEnum):
+    UNCONFIRMED = "unconfirmed"  # email not yet confirmed
+    PENDING_REVIEW = "pending_review"  # waiting for a reviewer
+    INFO_REQUESTED = "info_requested"  # the reviewer asked for more information
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"
+
+
+class LeaderProfile(TimestampMixin, db.Model):
+    """What a ministry leader tells us about their existing NK discipleship ministry."""
+
+    __tablename__ = "leader_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), unique=True, nullable=False
+    )
+    organization: Mapped[str] = mapped_column(String(200), nullable=False)
+    organization_type: Mapped[OrganizationType] = mapped_column(
+        Enum(OrganizationType, native_enum=False, length=20), nullable=False
+    )
+    position: Mapped[str] = mapped_column(String(120), nullable=False)
+    country: Mapped[str] = mapped_column(String(80), nullable=False)
+    city: Mapped[str] = mapped_column(String(120), nullable=False)
+    reference: Mapped[str] = mapped_column(Text, nullable=False)
+    ministry_description: Mapped[str] = mapped_column(Text, nullable=False)
+    nk_count: Mapped[int] = mapped_column(Integer, nullable=False)  # NKs discipled now
+    ministry_since: Mapped[str] = mapped_column(String(40), nullable=False)
+    meeting_frequency: Mapped[str] = mapped_column(String(120), nullable=False)
+
+    status: Mapped[LeaderStatus] = mapped_column(
+        Enum(LeaderStatus, native_enum=False, length=20),
+        default=LeaderStatus.UNCONFIRMED,
+        nullable=False,
+        index=True,
+    )
+    status_note: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    verification_expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], back_populates="leader_profile")
+
+    @property
+    def is_verified(self) -> bool:
+        """Verified by staff, and the verification has not expired (then: recertify)."""
+        return self.status == LeaderStatus.VERIFIED and (
+            self.verification_expires_at is None or self.verification_expires_at > utcnow()
+        )
