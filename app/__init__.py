@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from app import i18n, security
 from app.config import BASE_DIR, CONFIGS, apply_environment
 from app.database import configure_sqlite
 from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
+from app.logs import configure_logging
 
 
 def create_app(config: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -116,10 +116,3 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def site_context() -> dict[str, Any]:
         return {"site_name": app.config["SITE_NAME"], "request_path": request.full_path}
-
-
-def configure_logging(app: Flask) -> None:
-    if not app.debug and not app.testing:
-        logging.basicConfig(
-            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-        )

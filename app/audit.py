@@ -6,6 +6,7 @@ app edits or deletes these rows.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.database import utcnow
 from app.extensions import db
 from app.security import ip_hash
+
+logger = logging.getLogger("app.audit")
 
 
 class AuditEvent(db.Model):
@@ -65,4 +68,11 @@ def record(
         ip_hash=ip_hash("audit") if has_request_context() else "",
     )
     db.session.add(event)
+    logger.info(
+        "audit action=%s actor_id=%s object=%s:%s",
+        action,
+        event.actor_id,
+        event.object_type or "-",
+        event.object_id if event.object_id is not None else "-",
+    )
     return event
