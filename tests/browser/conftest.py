@@ -1,0 +1,110 @@
+"""Real-browser journeys: Debian's Chromium driven by Playwright against a live server.
+
+The live server runs the suite's app in a thread on 127.0.0.1, sharing its database, so a test
+can seed rows and check results. Screenshots of each journey (phone 375 px and desktop
+1280 px) go to test-artifacts/screenshots/. Chromium is never downloaded: without
+/usr/bin/chromium these tests cannot run (CI installs Debian's package).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from werkzeug.serving import make_server
+
+from tests.conftest import free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 375, "height": 800}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+            if not CHROMIUM.exists():
+                item.add_marker(
+                    pytest.mark.skip(reason="needs Debian's chromium: apt-get install -y chromium")
+                )
+
+
+@pytest.fixture(scope="session")
+def live_server(app) -> Iterator[str]:
+    """The app served over real HTTP on loopback; yields its base URL."""
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    original = app.config["SITE_URL"]
+    app.config["SITE_URL"] = base  # links in email point at the live server
+    yield base
+    app.config["SITE_URL"] = original
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=DESKTOP, locale="en-US")
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def korean_page(browser) -> Iterator[Page]:
+    context = browser.new_context(
+        viewport=DESKTOP, locale="ko-KR", extra_http_headers={"Accept-Language": "ko-KR,ko;q=0.9"}
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def screenshot(page: Page, journey: str, name: str) -> list[Path]:
+    """Save the page at phone and desktop widths; returns the files written."""
+    folder = ARTIFACTS / journey
+    folder.mkdir(parents=True, exist_ok=True)
+    original = page.viewport_size or DESKTOP
+    files = []
+    for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(size)
+        path = folder / f"{name}-{label}.png"
+        page.screenshot(path=str(path), full_page=True)
+        files.append(path)
+    page.set_viewport_size(original)
+    return files
+
+
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Run axe-core (the npm package's file, never fetched at run time) against the page."""
+    page.evaluate(AXE.read_text())  # evaluated by the driver: the page's CSP does not apply
+    return page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+        ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.map(n => n.target.join(' '))}))",
+        WCAG_AA,
+    )
