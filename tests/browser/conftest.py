@@ -36,19 +36,23 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def live_server(app) -> Iterator[str]:
-    """The app served over real HTTP on loopback; yields its base URL."""
+def _server(app) -> Iterator[str]:
     port = free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    base = f"http://127.0.0.1:{port}"
-    original = app.config["SITE_URL"]
-    app.config["SITE_URL"] = base  # links in email point at the live server
-    yield base
-    app.config["SITE_URL"] = original
+    yield f"http://127.0.0.1:{port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app, _server) -> Iterator[str]:
+    """The app served over real HTTP on loopback; yields its base URL."""
+    original = app.config["SITE_URL"]
+    app.config["SITE_URL"] = _server  # links in email point at the live server
+    yield _server
+    app.config["SITE_URL"] = original
 
 
 @pytest.fixture(scope="session")
