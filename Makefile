@@ -17,7 +17,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed translations
+# axe-core for the accessibility scans in the browser tests (test-only, never served).
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json
+	@if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --silent; \
+	else echo "npm not found: the accessibility scans need node_modules/axe-core (npm install)"; fi
+
+install: $(VENV)/.installed translations $(AXE)
 
 translations: | $(BIN)/python
 	@$(BIN)/pybabel compile -d app/translations >/dev/null
