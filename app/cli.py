@@ -24,6 +24,7 @@ def demo_load() -> None:
 
 def register(app: Flask) -> None:
     from app.accounts.cli import users
+    from app.comments.cli import comments
 
-    for group in (demo, users):
+    for group in (demo, users, comments):
         app.cli.add_command(group)
