@@ -61,7 +61,7 @@ class StaffCommentForm(FlaskForm):
 class ReplyForm(FlaskForm):
     """A staff reply from the moderation queue."""
 
-    body = _body_field(_l("Reply as staff"))
+    body = _body_field(_l("Your reply"))
 
 
 class EditForm(FlaskForm):

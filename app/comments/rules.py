@@ -61,7 +61,11 @@ def count_links(body: str, body_html: str) -> int:
 
 
 def _words(key: str) -> list[str]:
-    return [w.strip() for w in get_setting(key) or [] if w and w.strip()]
+    """A word list setting; one given as text counts one word (or phrase) per line."""
+    value = get_setting(key) or []
+    if isinstance(value, str):
+        value = value.splitlines()
+    return [str(w).strip() for w in value if w and str(w).strip()]
 
 
 def matching_word(words: list[str], *texts: str) -> str | None:

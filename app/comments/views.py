@@ -22,6 +22,7 @@ from app.comments.display import mark_personal, new_form, remember_own, staff_no
 from app.comments.forms import parent_id_of
 from app.comments.models import TARGETS, CommentStatus, CommentTarget
 from app.content import services as content
+from app.content.views import render_item
 from app.extensions import db, limiter
 from app.forms import EmptyForm
 from app.i18n import current_language
@@ -47,8 +48,6 @@ def _page_url(target: str, item, anchor: str = "comments") -> str:
 
 def _show_again(target: str, item, form, status: int):
     """The item's page again, with the form as the person filled it and what was wrong."""
-    from app.content.views import render_item
-
     mark_personal()
     if hasattr(form, "refresh_shown_at"):
         form.refresh_shown_at()

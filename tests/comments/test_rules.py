@@ -162,3 +162,12 @@ def test_staff_who_have_not_finished_two_factor_are_ordinary_commenters(client):
     post_comment(client, story, name="Half Signed In")
     comment = last_comment()
     assert comment.status == CommentStatus.PENDING and not comment.by_staff
+
+
+def test_word_lists_given_as_text_count_one_word_per_line(client):
+    settings(comment_disallowed_words="casino\n  \nlottery win")
+    story = make_story()
+    post_comment(client, story, body="A lottery win for you")
+    assert last_comment().status == CommentStatus.SPAM
+    post_comment(client, story, body="Amen, praying with you")  # letters alone never match
+    assert last_comment().status == CommentStatus.PENDING
