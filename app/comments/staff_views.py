@@ -150,10 +150,7 @@ def bulk():
         return redirect(back)
     done, skipped = services.bulk(ids, action, current_user)
     db.session.commit()
-    message = ngettext(
-        "%(num)d comment: %(action)s.", "%(num)d comments: %(action)s.", done,
-        action=ACTION_LABELS[action],
-    )  # fmt: skip
+    message = done_message(action, done)
     if skipped:
         message += " " + ngettext(
             "%(num)d skipped (not possible from its state).",
@@ -162,6 +159,22 @@ def bulk():
         )
     flash(message, "success" if done else "warning")
     return redirect(back)
+
+
+def done_message(action: str, n: int) -> str:
+    if action == "approve":
+        return ngettext("%(num)d comment approved.", "%(num)d comments approved.", n)
+    if action == "unapprove":
+        return ngettext(
+            "%(num)d comment moved back to pending.", "%(num)d comments moved back to pending.", n
+        )
+    if action == "spam":
+        return ngettext("%(num)d comment marked as spam.", "%(num)d comments marked as spam.", n)
+    if action == "trash":
+        return ngettext(
+            "%(num)d comment moved to the trash.", "%(num)d comments moved to the trash.", n
+        )
+    return ngettext("%(num)d comment restored.", "%(num)d comments restored.", n)
 
 
 @bp.get("/<int:comment_id>")

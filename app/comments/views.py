@@ -93,11 +93,9 @@ def post(target: str, slug: str):
         return redirect(_page_url(target, item, f"comment-{comment.id}"))
     if comment.status == CommentStatus.PENDING:
         remember_own(comment)
-        flash(_("Thank you. Your comment is awaiting moderation."), "success")
-        return redirect(_page_url(target, item, f"comment-{comment.id}"))
-    # Spam: answered like a held comment, and never shown.
+    # Spam gets the very answer a held comment gets (and is never shown).
     flash(_("Thank you. Your comment is awaiting moderation."), "success")
-    return redirect(_page_url(target, item))
+    return redirect(_page_url(target, item, f"comment-{comment.id}"))
 
 
 @bp.get("/comments/<any(story, prayer, project):target>/<slug>")

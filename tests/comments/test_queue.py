@@ -117,7 +117,7 @@ def test_bulk_actions_apply_to_every_ticked_comment(client, moderator):
         client, "/staff/comments/bulk", {"action": "approve", "ids": ids}, form_url=QUEUE
     )
     flash = text_of(client.get(response.headers["Location"]))
-    assert "3 comments: Approve." in flash and "1 skipped" in flash
+    assert "3 comments approved." in flash and "1 skipped" in flash
     assert [status_of(c) for c in pending] == [CommentStatus.APPROVED] * 3
     assert status_of(untouched) == CommentStatus.PENDING
     db.session.refresh(story)

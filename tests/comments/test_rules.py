@@ -40,6 +40,7 @@ def test_a_disallowed_word_makes_spam_that_is_kept_and_never_shown(client, app):
     assert "awaiting moderation" in text_of(client.get(response.headers["Location"]))
     comment = last_comment()
     assert comment.status == CommentStatus.SPAM
+    assert response.headers["Location"].endswith(f"#comment-{comment.id}")  # as for held ones
     assert (comment.moderation_rule, comment.moderation_detail) == ("disallowed", "casino")
     # Never shown: not to strangers, not even in the poster's own browser.
     assert "bonus" not in text_of(client.get(page_url(story)))
