@@ -64,6 +64,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
+    from app.comments.staff_views import bp as comments_staff_bp
+    from app.comments.views import bp as comments_bp
     from app.content.feeds import bp as feeds_bp
     from app.content.views import bp as content_bp
     from app.site.views import bp as site_bp
@@ -71,8 +73,12 @@ def register_blueprints(app: Flask) -> None:
 
     # Staff pages of each feature nest under the staff blueprint, whose before_request
     # guard (staff role + two-factor) then covers them all.
+    # (Nested once: staff_bp is module-level and create_app may run more than once.)
+    for child, prefix in ((comments_staff_bp, "/comments"),):
+        if not any(nested is child for nested, _options in staff_bp._blueprints):
+            staff_bp.register_blueprint(child, url_prefix=prefix)
     app.register_blueprint(staff_bp, url_prefix="/staff")
-    for blueprint in (content_bp, feeds_bp, site_bp, accounts_bp):
+    for blueprint in (content_bp, feeds_bp, site_bp, accounts_bp, comments_bp):
         app.register_blueprint(blueprint)
 
 

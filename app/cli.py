@@ -8,6 +8,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from app.accounts.cli import users
 from app.backup import BackupError, backup, restore
+from app.comments.cli import comments
 from app.demo import load_demo
 from app.extensions import db
 
@@ -49,5 +50,5 @@ def restore_command(path: str) -> None:
 
 
 def register(app: Flask) -> None:
-    for group in (demo, users, backup_command, restore_command):
+    for group in (demo, users, comments, backup_command, restore_command):
         app.cli.add_command(group)

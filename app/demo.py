@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app import images
 from app.content import services
 from app.content.models import MediaImage, PrayerRequest, Project, Story
-from app.demo_content import PRAYER_REQUESTS, PROJECT, STORY
+from app.demo_content import COMMENTS, PRAYER_REQUESTS, PROJECT, STORY
 from app.extensions import db
 
 TEXT_FIELDS = ("title_en", "title_ko", "summary_en", "summary_ko", "body_en", "body_ko")
@@ -94,4 +94,28 @@ def load_demo() -> list[str]:
     for data in PRAYER_REQUESTS:
         prayer, created = _ensure(PrayerRequest, data, project=project)
         report.append(f"{'Created' if created else 'Already there'}: prayer request {prayer.slug}")
+    report.append(load_demo_comments(project))
     return report
+
+
+def load_demo_comments(project: Project) -> str:
+    """The seed's comments on the project page, approved, with their dates; once each."""
+    from app.comments.housekeeping import import_comment
+
+    created: dict[str, object] = {}
+    added = 0
+    for data in COMMENTS:
+        comment, new = import_comment(
+            project,
+            name=data["name"],
+            email=f"{services.slugify(data['name'])}@example.invalid",
+            body=data["body"],
+            created_at=_when(data["at"]),
+            by_staff=data.get("staff", False),
+            parent=created.get(data.get("reply_to", "")),
+        )
+        created[data["name"]] = comment
+        added += new
+    if added:
+        return f"Created: {added} comments on project {project.t('title', 'en')}"
+    return f"Already there: comments on project {project.t('title', 'en')}"

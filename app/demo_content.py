@@ -188,3 +188,43 @@ PRAYER_REQUESTS = [
         ),
     },
 ]
+
+# The comments under the seed page (shared/seed), oldest first; times are Korea time. Pastor
+# Tim is staff, answering Wanita. Miriam's emoji came through as "?" in the seed: they were
+# 4-byte characters (the classic utf8-vs-utf8mb4 loss), while the 3-byte "✝️" survived; the
+# likely intended praying hands are restored here.
+COMMENTS = [
+    {
+        "name": "Pastor Kent",
+        "at": "2020-03-04 18:51",
+        "body": "Yes, I will join you in praying this for him as well.",
+    },
+    {"name": "Hana Kim", "at": "2020-11-18 15:11", "body": "God bless you on this mission!"},
+    {
+        "name": "Miriam Berríos",
+        "at": "2020-12-20 09:21",
+        "body": "Praying for KVOM ministry! 🙏✝️🙏",
+    },
+    {
+        "name": "jim_scoales",
+        "at": "2021-03-02 19:16",
+        "body": "Amen God will keep His own gift of faith through Grace alive in every elect child of His.",
+    },
+    {
+        "name": "Wanita",
+        "at": "2022-03-29 00:32",
+        "body": "I would like to receive email updates on the ministry to North Korea. Also, I’m wondering, does VOM teach English to North Korean defectors?",  # noqa: RUF001 (the seed's quotation marks)
+    },
+    {
+        "name": "Pastor Tim",
+        "at": "2022-04-05 13:24",
+        "staff": True,
+        "reply_to": "Wanita",
+        "body": "I signed you up for our email prayer partner update Wanita! The update is on all of our work, but we always share some important/verifiable NK news links and prayer requests. You should receive the first one later tonight (Korea time). We don’t teach English to NK defectors. Most of our teach is actually done NK defector to NK defector! God Bless ~ Pastor Tim.",  # noqa: RUF001 (the seed's quotation marks)
+    },
+    {
+        "name": "Joe Sanders",
+        "at": "2022-05-11 05:22",
+        "body": "I’m praying for GSK and other ‘special forces’",  # noqa: RUF001 (the seed's quotation marks)
+    },
+]

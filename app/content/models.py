@@ -69,6 +69,11 @@ class Publishable(Bilingual, TimestampMixin):
     )
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
     comments_open: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    # Approved comments, kept in step by the comments' moderation service (lists show it
+    # without counting rows).
+    comment_count: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0", nullable=False
+    )
 
     @property
     def is_public(self) -> bool:

@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from app.comments.display import page_context as comment_context
 from app.content import services
 from app.content.models import PrayerRequest, Project, Story
 from app.extensions import db, limiter
@@ -47,6 +48,10 @@ def home():
 def project(slug: str):
     """A project with its latest stories and prayer requests."""
     item = services.get_public(Project, slug) or abort(404)
+    return render_project(item)
+
+
+def render_project(item: Project, comment_form=None) -> str:
     stories = db.session.scalars(
         services.published(Story)
         .where(Story.project_id == item.id)
@@ -64,6 +69,7 @@ def project(slug: str):
         stories=stories,
         prayer_requests=prayers,
         pray_form=EmptyForm(),
+        **comment_context(item, comment_form),
     )
 
 
@@ -81,7 +87,11 @@ def stories():
 def story(slug: str):
     """One story."""
     item = services.get_public(Story, slug) or abort(404)
-    return render_template("content/story.html", story=item)
+    return render_story(item)
+
+
+def render_story(item: Story, comment_form=None) -> str:
+    return render_template("content/story.html", story=item, **comment_context(item, comment_form))
 
 
 @bp.get("/prayer/")
@@ -103,7 +113,22 @@ def prayer_requests():
 def prayer_request(slug: str):
     """One prayer request with its "I prayed" button."""
     item = services.get_public(PrayerRequest, slug) or abort(404)
-    return render_template("content/prayer.html", prayer=item, pray_form=EmptyForm())
+    return render_prayer(item)
+
+
+def render_prayer(item: PrayerRequest, comment_form=None) -> str:
+    return render_template(
+        "content/prayer.html",
+        prayer=item,
+        pray_form=EmptyForm(),
+        **comment_context(item, comment_form),
+    )
+
+
+def render_item(target: str, item, comment_form=None) -> str:
+    """An item's page, e.g. shown again with a comment form that needs correcting."""
+    renderers = {"story": render_story, "prayer": render_prayer, "project": render_project}
+    return renderers[target](item, comment_form)
 
 
 @bp.post("/prayer/<slug>/prayed")

@@ -1,0 +1,1 @@
+"""Comments on stories, prayer requests and projects, and their moderation."""
