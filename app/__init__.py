@@ -65,12 +65,22 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.content.feeds import bp as feeds_bp
+    from app.content.media_views import bp as media_staff_bp
+    from app.content.staff_views import bp as content_staff_bp
     from app.content.views import bp as content_bp
     from app.site.views import bp as site_bp
+    from app.staff.audit_views import bp as audit_bp
+    from app.staff.settings_views import bp as settings_bp
     from app.staff.views import bp as staff_bp
+    from app.staff.views import nest
 
     # Staff pages of each feature nest under the staff blueprint, whose before_request
-    # guard (staff role + two-factor) then covers them all.
+    # guard (staff role + two-factor) then covers them all. `nest` registers each once per
+    # process (create_app runs more than once in tests and the CLI).
+    nest(content_staff_bp, "/content")
+    nest(media_staff_bp, "/media")
+    nest(settings_bp, "/settings")
+    nest(audit_bp, "/audit")
     app.register_blueprint(staff_bp, url_prefix="/staff")
     for blueprint in (content_bp, feeds_bp, site_bp, accounts_bp):
         app.register_blueprint(blueprint)

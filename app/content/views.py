@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from app.content import services
+from app.content.authoring import find_moved
 from app.content.models import PrayerRequest, Project, Story
 from app.extensions import db, limiter
 from app.forms import EmptyForm
@@ -28,6 +29,15 @@ bp = Blueprint("content", __name__)
 
 def _page() -> int:
     return request.args.get("page", 1, type=int) or 1
+
+
+def _moved(model, slug: str, endpoint: str):
+    """An old address of a public item: a permanent redirect to its current one, or 404."""
+    item = find_moved(model, slug) or abort(404)
+    target = url_for(endpoint, slug=item.slug)
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    return redirect(target, 301)
 
 
 @bp.get("/")
@@ -46,7 +56,9 @@ def home():
 @public
 def project(slug: str):
     """A project with its latest stories and prayer requests."""
-    item = services.get_public(Project, slug) or abort(404)
+    item = services.get_public(Project, slug)
+    if item is None:
+        return _moved(Project, slug, "content.project")
     stories = db.session.scalars(
         services.published(Story)
         .where(Story.project_id == item.id)
@@ -80,7 +92,9 @@ def stories():
 @public
 def story(slug: str):
     """One story."""
-    item = services.get_public(Story, slug) or abort(404)
+    item = services.get_public(Story, slug)
+    if item is None:
+        return _moved(Story, slug, "content.story")
     return render_template("content/story.html", story=item)
 
 
@@ -102,7 +116,9 @@ def prayer_requests():
 @public
 def prayer_request(slug: str):
     """One prayer request with its "I prayed" button."""
-    item = services.get_public(PrayerRequest, slug) or abort(404)
+    item = services.get_public(PrayerRequest, slug)
+    if item is None:
+        return _moved(PrayerRequest, slug, "content.prayer_request")
     return render_template("content/prayer.html", prayer=item, pray_form=EmptyForm())
 
 
