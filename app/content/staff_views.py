@@ -212,7 +212,8 @@ def _save(spec: Kind, form: ItemForm, item: Any, action: str):
     data = form.item_data()
     if item is None:
         item = authoring.create_item(spec.model, data, actor)
-        flash(_("Draft saved."), "success")
+        if not publishing:
+            flash(_("Draft saved."), "success")
     else:
         if state_of(item) != ContentState.DRAFT and when and not _same_minute(when, item):
             data["published_at"] = when

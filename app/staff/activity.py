@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import to_utc
 from sqlalchemy import Select, or_, select
 
+from app.accounts.models import User
 from app.audit import AuditEvent
 from app.extensions import db
 from app.security import Role, has_role
@@ -46,6 +47,15 @@ def register_action_labels(labels: dict[str, Any]) -> None:
 def register_object_links(object_type: str, resolver: Resolver, *roles: Role | str) -> None:
     """How to name (and link) objects of `object_type`; links show only to `roles`."""
     _object_links[object_type] = (resolver, tuple(Role(r) for r in roles))
+
+
+def _user_links(ids: list[int]) -> dict[int, tuple[str, str | None]]:
+    users = db.session.scalars(select(User).where(User.id.in_(ids)))
+    return {u.id: (u.display_name, None) for u in users}
+
+
+# Accounts are named (People pages may register a resolver with links in its place).
+register_object_links("User", _user_links, Role.ADMIN)
 
 
 @dataclass
@@ -98,9 +108,15 @@ def describe(events: Iterable[AuditEvent], user) -> list[EventView]:
     return views
 
 
+# Sign-ins and the like stay in the audit log; the dashboard shows the work being done.
+NOT_ACTIVITY = ("auth.",)
+
+
 def recent_activity(user, limit: int = 10) -> list[EventView]:
-    """The latest audit rows `user` may see on the dashboard."""
+    """The latest audit rows `user` may see on the dashboard (not sign-ins)."""
     query = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    for prefix in NOT_ACTIVITY:
+        query = query.where(~AuditEvent.action.startswith(prefix, autoescape=True))
     prefixes = activity_prefixes_for(user)
     if prefixes is not None:
         allowed = [AuditEvent.action.startswith(p, autoescape=True) for p in prefixes]

@@ -15,7 +15,7 @@ from app.security import Role
 from app.staff import dashboard
 from app.staff.dashboard import Attention, Panel
 from tests.factories import make_story
-from tests.helpers import soup, text_of
+from tests.helpers import login, soup, text_of
 from tests.staff.factories import make_staff, sign_in
 
 
@@ -166,35 +166,38 @@ def test_a_failing_feature_does_not_take_the_dashboard_down(client, registry, ca
 def test_recent_activity_shows_each_role_what_concerns_it(app):
     editor = make_staff(Role.EDITOR, name="Eun-ji")
     admin = make_staff(Role.ADMIN, name="Admin Kim")
+    moderator = make_staff(Role.MODERATOR, name="Min-jun")
     story = make_story(title_en="Bibles for Hanawon")
     record("content.publish", story, actor=editor, note=story.title_en)
     record("settings.change", actor=admin, note="Ministry name", key="ministry_name")
+    record("comments.approve", None, actor=moderator, note="Amen")
+    record("comments.reject", None, actor=admin, note="spam")
+    record("auth.login", moderator, actor=moderator)
     record("auth.login_failed", None, email_known=False)
     db.session.commit()
 
     def activity(user):
         client = app.test_client()
-        from tests.helpers import login
-
         login(client, user)
         return soup(client.get("/staff/")).select(".activity li")
 
-    editor_view = activity(editor)
-    assert len(editor_view) == 1
-    line = editor_view[0].get_text(" ", strip=True)
-    assert "Eun-ji" in line and "Published" in line and "Bibles for Hanawon" in line
-    assert editor_view[0].find("a")["href"] == f"/staff/content/stories/{story.id}"
+    (published,) = activity(editor)
+    line = published.get_text(" ", strip=True)
+    assert "Eun-ji · Published · Bibles for Hanawon" in line
+    assert published.find("a")["href"] == f"/staff/content/stories/{story.id}"
 
-    admin_view = [li.get_text(" ", strip=True) for li in activity(admin)]
-    assert len(admin_view) == 3
-    assert "Changed a setting" in admin_view[1] and "Ministry name" in admin_view[1]
-    assert "no account" in admin_view[0]
+    # Admins see all the work (sign-ins stay in the audit log), newest first.
+    lines = [li.get_text(" ", strip=True) for li in activity(admin)]
+    assert len(lines) == 4
+    assert "Admin Kim · comments.reject" in lines[0] and "Changed a setting" in lines[2]
 
-    moderator = make_staff(Role.MODERATOR)
-    record("auth.login", moderator, actor=moderator)
-    db.session.commit()
-    (own,) = activity(moderator)  # only their own
-    assert "Signed in" in own.get_text(" ", strip=True)
+    # Others see their own work, and what a feature registered for their role.
+    assert [li.get_text(" ", strip=True).count("Amen") for li in activity(moderator)] == [1]
+    dashboard.register_activity("comments.", Role.MODERATOR)
+    try:
+        assert len(activity(moderator)) == 2
+    finally:
+        del dashboard._activity["comments."]
 
 
 def test_editors_see_drafts_and_scheduled_content_waiting(client):
