@@ -1,5 +1,7 @@
-"""staff: slug redirects, an index for audit-log filters, and (PostgreSQL) an append-only
-audit trail.
+"""staff
+
+Slug redirects, an index for the audit log's filters, and (PostgreSQL) an append-only audit
+trail.
 
 Revision ID: 99aa36959c46
 Revises: b81cfc06af27

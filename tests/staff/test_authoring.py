@@ -14,7 +14,7 @@ from app.extensions import db
 from app.security import Role
 from tests.factories import make_prayer, make_project, make_story
 from tests.helpers import login, soup, submit, text_of
-from tests.staff.factories import actions, audit_rows, make_staff, sign_in
+from tests.staff.factories import actions, audit_rows, form_values, make_staff, sign_in
 
 NEW = "/staff/content/stories/new"
 
@@ -195,23 +195,11 @@ def test_unpublishing_takes_it_off_the_site_and_cancelling_a_schedule_too(client
 def test_editing_records_what_changed_and_who_edited_last(client):
     story = make_story(title_en="Old title")
     editor = sign_in(client, Role.EDITOR, name="Min-jun")
-    form = soup(client.get(f"/staff/content/stories/{story.id}"))
-    assert form.find("input", id="title_en")["value"] == "Old title"
-    data = {
-        f.get("name"): f.get("value", "")
-        for f in form.select("form.content-form input")
-        if f.get("name") and f.get("type") != "checkbox"
-    }
-    data.update({t["name"]: t.get_text() for t in form.select("form.content-form textarea")})
-    data.update(
-        title_en="New title",
-        body_ko="새 본문",
-        comments_open="y",
-        project_id="0",
-        hero_image_id="0",
-        action="save",
+    url = f"/staff/content/stories/{story.id}"
+    assert soup(client.get(url)).find("input", id="title_en")["value"] == "Old title"
+    response = client.post(
+        url, data=form_values(client, url, title_en="New title", body_ko="새 본문", action="save")
     )
-    response = client.post(f"/staff/content/stories/{story.id}", data=data)
     assert response.status_code == 302
     db.session.expire_all()
     assert story.title_en == "New title" and story.body_html_ko == "<p>새 본문</p>\n"
@@ -224,8 +212,7 @@ def test_editing_records_what_changed_and_who_edited_last(client):
     assert "Min-jun" in text_of(client.get("/staff/content/stories/"))
 
     # Saving again without changes writes nothing to the audit log.
-    data["fingerprint"] = soup(page).find("input", id="fingerprint")["value"]
-    response = client.post(f"/staff/content/stories/{story.id}", data=data)
+    response = client.post(url, data=form_values(client, url, action="save"))
     assert "There were no changes to save." in text_of(client.get(response.headers["Location"]))
     assert len(audit_rows("content.update")) == 1
 
@@ -238,21 +225,9 @@ def test_a_save_never_overwrites_what_someone_else_saved_meanwhile(app):
     login(second, second_user)
     url = f"/staff/content/stories/{story.id}"
 
-    def form_of(client):
-        page = soup(client.get(url))
-        data = {
-            i["name"]: i.get("value", "")
-            for i in page.select("form.content-form input[name]")
-            if i.get("type") != "checkbox"
-        }
-        data.update({t["name"]: t.get_text() for t in page.select("form.content-form textarea")})
-        data.update(project_id="0", hero_image_id="0", comments_open="y", action="save")
-        return data
-
-    mine, theirs = form_of(first), form_of(second)
-    theirs["title_en"] = "Second's title"
+    mine = form_values(first, url, title_en="First's title", action="save")
+    theirs = form_values(second, url, title_en="Second's title", action="save")
     assert second.post(url, data=theirs).status_code == 302
-    mine["title_en"] = "First's title"
     response = first.post(url, data=mine)
     assert response.status_code == 409
     assert "Second changed this while you were editing, so nothing was saved." in text_of(response)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.extensions import db
 from app.security import Role
 from tests.factories import make_prayer
-from tests.helpers import soup, submit, text_of
+from tests.helpers import csrf_token, soup, submit, text_of
 from tests.staff.factories import actions, audit_rows, form_values, sign_in
 
 NOTE = {
@@ -94,3 +94,15 @@ def test_the_note_can_be_edited_and_the_answer_undone(client):
     assert prayer.answer_note_en == "Updated note."  # kept for when it is answered
     assert actions() == ["content.answer", "content.answer_edit", "content.unanswer"]
     assert "Pray for request" in text_of(client.get("/prayer/?lang=en"))
+
+
+def test_praying_is_not_editing(client):
+    prayer = make_prayer()
+    edited = prayer.updated_at
+    client.post(
+        f"/prayer/{prayer.slug}/prayed",
+        data={"csrf_token": csrf_token(client, f"/prayer/{prayer.slug}")},
+    )
+    db.session.expire_all()
+    assert prayer.prayed_count == 1
+    assert prayer.updated_at == edited  # "last edited" stays the editor's
