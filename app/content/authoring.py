@@ -163,7 +163,7 @@ def _apply(item: Any, data: dict[str, Any]) -> list[str]:
 def create_item(model: type[T], data: dict[str, Any], actor: Any) -> T:
     """A new draft from the form's `data` (text, slug and the model's other fields)."""
     item = model(slug="", status=PublicationStatus.DRAFT)
-    _apply(item, {k: v for k, v in data.items() if k != "published_at"})
+    _apply(item, data)
     set_slug(item, data.get("slug"))
     item.updated_by_id = actor.id
     db.session.add(item)

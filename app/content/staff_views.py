@@ -59,7 +59,6 @@ KINDS = {
         "content.project",
     ),
 }  # fmt: skip
-KIND_OF = {kind.model: kind for kind in KINDS.values()}
 
 
 def _load(kind: Kind, item_id: int) -> Any:
@@ -210,13 +209,15 @@ def _save(spec: Kind, form: ItemForm, item: Any, action: str):
         form.body_en.errors = [*form.body_en.errors, _("Write the text before publishing.")]
         return None
     data = form.item_data()
+    if item is not None and when is not None and _same_minute(when, item):
+        when = item.published_at  # unchanged: the form shows minutes only
+    if item is None or state_of(item) == ContentState.DRAFT or when is not None:
+        data["published_at"] = when  # a draft keeps the time it will be published at
     if item is None:
         item = authoring.create_item(spec.model, data, actor)
         if not publishing:
             flash(_("Draft saved."), "success")
     else:
-        if state_of(item) != ContentState.DRAFT and when and not _same_minute(when, item):
-            data["published_at"] = when
         changed = authoring.update_item(item, data, actor)
         if not publishing:
             flash(_("Changes saved.") if changed else _("There were no changes to save."), "info")
@@ -235,7 +236,6 @@ def _save(spec: Kind, form: ItemForm, item: Any, action: str):
 
 
 def _same_minute(when, item: Any) -> bool:
-    """The form shows minutes only: an unchanged field must not move the stored time."""
     stored = item.published_at
     return stored is not None and when == stored.replace(second=0, microsecond=0)
 

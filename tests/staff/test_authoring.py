@@ -301,3 +301,19 @@ def test_unknown_items_are_not_found(client):
     assert client.get("/staff/content/stories/999999").status_code == 404
     assert client.get(f"/staff/content/stories/{prayer.id + 1000}").status_code == 404
     assert client.get("/staff/content/letters/").status_code == 404
+
+
+def test_a_draft_keeps_its_publication_time_until_it_is_published(client):
+    with time_machine.travel(datetime(2030, 2, 20, 12, 0), tick=False):
+        sign_in(client, Role.EDITOR)
+        submit(client, NEW, story_form(action="save", publish_at="2030-03-01T09:00"))
+        story = only_story()
+        assert story.status == PublicationStatus.DRAFT
+        assert story.published_at == datetime(2030, 3, 1, 0, 0)
+        url = f"/staff/content/stories/{story.id}"
+        assert soup(client.get(url)).find("input", id="publish_at")["value"] == "2030-03-01T09:00"
+        assert client.get(f"/stories/{story.slug}").status_code == 404
+        # Publishing the form as it stands schedules it for that time.
+        client.post(url, data=form_values(client, url, action="publish"))
+        assert actions() == ["content.create", "content.schedule"]
+        assert only_story().published_at == datetime(2030, 3, 1, 0, 0)
