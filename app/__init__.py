@@ -67,16 +67,23 @@ def register_blueprints(app: Flask) -> None:
     from app.comments.staff_views import bp as comments_staff_bp
     from app.comments.views import bp as comments_bp
     from app.content.feeds import bp as feeds_bp
+    from app.content.media_views import bp as media_staff_bp
+    from app.content.staff_views import bp as content_staff_bp
     from app.content.views import bp as content_bp
     from app.site.views import bp as site_bp
+    from app.staff.audit_views import bp as audit_bp
+    from app.staff.settings_views import bp as settings_bp
     from app.staff.views import bp as staff_bp
+    from app.staff.views import nest
 
     # Staff pages of each feature nest under the staff blueprint, whose before_request
-    # guard (staff role + two-factor) then covers them all.
-    # (Nested once: staff_bp is module-level and create_app may run more than once.)
-    for child, prefix in ((comments_staff_bp, "/comments"),):
-        if not any(nested is child for nested, _options in staff_bp._blueprints):
-            staff_bp.register_blueprint(child, url_prefix=prefix)
+    # guard (staff role + two-factor) then covers them all. `nest` registers each once per
+    # process (create_app runs more than once in tests and the CLI).
+    nest(comments_staff_bp, "/comments")
+    nest(content_staff_bp, "/content")
+    nest(media_staff_bp, "/media")
+    nest(settings_bp, "/settings")
+    nest(audit_bp, "/audit")
     app.register_blueprint(staff_bp, url_prefix="/staff")
     for blueprint in (content_bp, feeds_bp, site_bp, accounts_bp, comments_bp):
         app.register_blueprint(blueprint)

@@ -1,7 +1,8 @@
 """The audit trail: one append-only row per staff action and security event.
 
 Services call `record()` in the same transaction as the change it describes. Nothing in the
-app edits or deletes these rows.
+app edits or deletes these rows, and on PostgreSQL a trigger refuses UPDATE and DELETE (see the
+staff migration); the audit log page in the staff area only reads them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import utcnow
@@ -24,6 +25,7 @@ logger = logging.getLogger("app.audit")
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

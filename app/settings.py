@@ -19,15 +19,30 @@ from app.database import utcnow
 from app.extensions import db
 
 
+def N_(text: str) -> str:
+    """Marks a label for translation; it is translated where it is shown (`_(label)`)."""
+    return text
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
     default: Any
-    kind: type  # str, int, bool, list (of strings)
+    kind: type  # str, int, bool, list (of words or phrases)
     group: str
     label: str
     help: str = ""
+    minimum: int | None = None  # int: the smallest allowed value
+    maximum: int | None = None  # int: the largest; str: the most characters
+    format: str = ""  # str: "multiline", "email" or "url"
 
+
+GROUPS = {
+    "ministry": N_("Ministry and contact"),
+    "comments": N_("Comments"),
+    "requests": N_("Bible requests"),
+    "email": N_("Email"),
+}
 
 DEFAULT_CONTACT = (
     "Voice of the Martyrs Korea\n"
@@ -39,49 +54,141 @@ DEFAULT_CONTACT = (
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in [
-        Setting("ministry_name", "VOM Korea", str, "ministry", "Ministry name"),
+        Setting("ministry_name", "VOM Korea", str, "ministry", N_("Ministry name"), maximum=120),
         Setting(
-            "ministry_name_ko", "한국 순교자의 소리", str, "ministry", "Ministry name (Korean)"
+            "ministry_name_ko",
+            "한국 순교자의 소리",
+            str,
+            "ministry",
+            N_("Ministry name (Korean)"),
+            maximum=120,
         ),
         Setting(
             "contact_details",
             DEFAULT_CONTACT,
             str,
             "ministry",
-            "Contact details",
-            "Shown on the About page and printed on the cards given with each Bible.",
+            N_("Contact details"),
+            N_("Shown on the About page and printed on the cards given with each Bible."),
+            maximum=1000,
+            format="multiline",
         ),
-        Setting("contact_email", "newcomers@vomkorea.example", str, "ministry", "Contact email"),
+        Setting(
+            "contact_email",
+            "newcomers@vomkorea.example",
+            str,
+            "ministry",
+            N_("Contact email"),
+            maximum=254,
+            format="email",
+        ),
         Setting(
             "purchase_url",
             "https://www.vomkorea.com/en/shop/",
             str,
             "ministry",
-            "Link for buying NK Bibles",
+            N_("Link for buying NK Bibles"),
+            N_("For churches that want to give Bibles as gifts."),
+            maximum=500,
+            format="url",
         ),
-        Setting("comment_link_limit", 2, int, "comments", "Links allowed before a comment is held"),
-        Setting("comment_disallowed_words", [], list, "comments", "Disallowed words (spam)"),
-        Setting("comment_moderation_words", [], list, "comments", "Words that hold a comment"),
+        Setting(
+            "comment_link_limit",
+            2,
+            int,
+            "comments",
+            N_("Links allowed before a comment is held"),
+            minimum=0,
+            maximum=20,
+        ),
+        Setting(
+            "comment_disallowed_words",
+            [],
+            list,
+            "comments",
+            N_("Disallowed words (spam)"),
+            N_("One word or phrase per line. Comments containing one are discarded as spam."),
+        ),
+        Setting(
+            "comment_moderation_words",
+            [],
+            list,
+            "comments",
+            N_("Words that hold a comment"),
+            N_("One word or phrase per line. Comments containing one wait for a moderator."),
+        ),
         Setting(
             "comment_auto_approve_known",
             False,
             bool,
             "comments",
-            "Approve authors who already have an approved comment",
+            N_("Approve authors who already have an approved comment"),
         ),
-        Setting("comment_close_days", 0, int, "comments", "Close comments after N days (0: never)"),
-        Setting("request_cap", 50, int, "requests", "Most Bibles in one request"),
-        Setting("verification_days", 30, int, "requests", "Days after receipt to send proof"),
-        Setting("photo_retention_days", 90, int, "requests", "Days to keep verification photos"),
         Setting(
-            "received_assumed_days", 21, int, "requests", "Days after shipping to assume receipt"
+            "comment_close_days",
+            0,
+            int,
+            "comments",
+            N_("Close comments after N days (0: never)"),
+            minimum=0,
+            maximum=3650,
         ),
-        Setting("low_stock_threshold", 50, int, "requests", "Warn when stock falls below"),
         Setting(
-            "leader_verification_days", 365, int, "requests", "Leader verification lasts (days)"
+            "request_cap",
+            50,
+            int,
+            "requests",
+            N_("Most Bibles in one request"),
+            minimum=1,
+            maximum=5000,
         ),
-        Setting("show_public_counter", True, bool, "requests", "Show the Bibles-given counter"),
-        Setting("digest_enabled", False, bool, "email", "Send the weekly prayer-update digest"),
+        Setting(
+            "verification_days",
+            30,
+            int,
+            "requests",
+            N_("Days after receipt to send proof"),
+            minimum=1,
+            maximum=365,
+        ),
+        Setting(
+            "photo_retention_days",
+            90,
+            int,
+            "requests",
+            N_("Days to keep verification photos"),
+            minimum=1,
+            maximum=3650,
+        ),
+        Setting(
+            "received_assumed_days",
+            21,
+            int,
+            "requests",
+            N_("Days after shipping to assume receipt"),
+            minimum=1,
+            maximum=365,
+        ),
+        Setting(
+            "low_stock_threshold",
+            50,
+            int,
+            "requests",
+            N_("Warn when stock falls below"),
+            minimum=0,
+            maximum=1_000_000,
+        ),
+        Setting(
+            "leader_verification_days",
+            365,
+            int,
+            "requests",
+            N_("Leader verification lasts (days)"),
+            minimum=1,
+            maximum=3650,
+        ),
+        Setting("show_public_counter", True, bool, "requests", N_("Show the Bibles-given counter")),
+        Setting("digest_enabled", False, bool, "email", N_("Send the weekly prayer-update digest")),
     ]
 }
 

@@ -185,3 +185,23 @@ class PrayedMark(db.Model):
     )
     day: Mapped[date] = mapped_column(Date, nullable=False, index=True)
     visitor_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class SlugRedirect(db.Model):
+    """An address an item had before its slug was changed; the public page sends it (301) on.
+
+    `kind` is the item's table name. Kept only for items that had been public, since nobody
+    can hold a link to a page that never was.
+    """
+
+    __tablename__ = "slug_redirects"
+    __table_args__ = (
+        UniqueConstraint("kind", "old_slug"),
+        Index("ix_slug_redirects_target", "kind", "target_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), nullable=False)
+    old_slug: Mapped[str] = mapped_column(String(120), nullable=False)
+    target_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)

@@ -123,7 +123,8 @@ def record_prayer(prayer_request: PrayerRequest) -> bool:
     db.session.execute(
         update(PrayerRequest)
         .where(PrayerRequest.id == prayer_request.id)
-        .values(prayed_count=PrayerRequest.prayed_count + 1)
+        # A prayer is not an edit: updated_at ("last edited", feeds, sitemap) stays as it was.
+        .values(prayed_count=PrayerRequest.prayed_count + 1, updated_at=PrayerRequest.updated_at)
         .execution_options(synchronize_session=False)
     )
     return True

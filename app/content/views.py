@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from app.comments.display import page_context as comment_context
 from app.content import services
+from app.content.authoring import find_moved
 from app.content.models import PrayerRequest, Project, Story
 from app.extensions import db, limiter
 from app.forms import EmptyForm
@@ -29,6 +30,15 @@ bp = Blueprint("content", __name__)
 
 def _page() -> int:
     return request.args.get("page", 1, type=int) or 1
+
+
+def _moved(model, slug: str, endpoint: str):
+    """An old address of a public item: a permanent redirect to its current one, or 404."""
+    item = find_moved(model, slug) or abort(404)
+    target = url_for(endpoint, slug=item.slug)
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    return redirect(target, 301)
 
 
 @bp.get("/")
@@ -47,7 +57,9 @@ def home():
 @public
 def project(slug: str):
     """A project with its latest stories and prayer requests."""
-    item = services.get_public(Project, slug) or abort(404)
+    item = services.get_public(Project, slug)
+    if item is None:
+        return _moved(Project, slug, "content.project")
     return render_project(item)
 
 
@@ -86,7 +98,9 @@ def stories():
 @public
 def story(slug: str):
     """One story."""
-    item = services.get_public(Story, slug) or abort(404)
+    item = services.get_public(Story, slug)
+    if item is None:
+        return _moved(Story, slug, "content.story")
     return render_story(item)
 
 
@@ -112,7 +126,9 @@ def prayer_requests():
 @public
 def prayer_request(slug: str):
     """One prayer request with its "I prayed" button."""
-    item = services.get_public(PrayerRequest, slug) or abort(404)
+    item = services.get_public(PrayerRequest, slug)
+    if item is None:
+        return _moved(PrayerRequest, slug, "content.prayer_request")
     return render_prayer(item)
 
 
