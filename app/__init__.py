@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Blueprint, Flask, has_request_context, render_template, request
 from sqlalchemy import event
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -63,6 +63,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.accounts.people_views import bp as people_bp
+    from app.accounts.review_views import bp as leaders_bp
     from app.accounts.views import bp as accounts_bp
     from app.content.feeds import bp as feeds_bp
     from app.content.views import bp as content_bp
@@ -71,9 +73,18 @@ def register_blueprints(app: Flask) -> None:
 
     # Staff pages of each feature nest under the staff blueprint, whose before_request
     # guard (staff role + two-factor) then covers them all.
+    nest(staff_bp, leaders_bp, "/leaders")
+    nest(staff_bp, people_bp, "/people")
     app.register_blueprint(staff_bp, url_prefix="/staff")
     for blueprint in (content_bp, feeds_bp, site_bp, accounts_bp):
         app.register_blueprint(blueprint)
+
+
+def nest(parent: Blueprint, child: Blueprint, url_prefix: str) -> None:
+    """Nest `child` under `parent`, once: create_app() may run more than once in a process
+    (tests), and Flask refuses changes to a blueprint after its first registration."""
+    if not any(existing is child for existing, _options in parent._blueprints):
+        parent.register_blueprint(child, url_prefix=url_prefix)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -115,7 +126,9 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def site_context() -> dict[str, Any]:
-        return {"site_name": app.config["SITE_NAME"], "request_path": request.full_path}
+        # Emails are also rendered by commands, outside any request.
+        path = request.full_path if has_request_context() else ""
+        return {"site_name": app.config["SITE_NAME"], "request_path": path}
 
 
 def configure_logging(app: Flask) -> None:

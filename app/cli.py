@@ -23,7 +23,9 @@ def demo_load() -> None:
 
 
 def register(app: Flask) -> None:
-    from app.accounts.cli import users
+    from app.accounts.cli import demo_totp, users
 
+    if "totp" not in demo.commands:
+        demo.add_command(demo_totp)
     for group in (demo, users):
         app.cli.add_command(group)

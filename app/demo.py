@@ -9,6 +9,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from sqlalchemy import select
 
 from app import images
+from app.accounts.demo import load_demo_accounts
 from app.content import services
 from app.content.models import MediaImage, PrayerRequest, Project, Story
 from app.demo_content import PRAYER_REQUESTS, PROJECT, STORY
@@ -94,4 +95,6 @@ def load_demo() -> list[str]:
     for data in PRAYER_REQUESTS:
         prayer, created = _ensure(PrayerRequest, data, project=project)
         report.append(f"{'Created' if created else 'Already there'}: prayer request {prayer.slug}")
+
+    report.extend(load_demo_accounts())
     return report
