@@ -75,3 +75,10 @@ def session_cookie(client) -> str:
     cookie = client.get_cookie("session")
     assert cookie is not None
     return cookie.value
+
+
+def secret_on(response) -> str:
+    """The TOTP key shown for typing into an app (in groups of four), as one string."""
+    from tests.helpers import soup
+
+    return soup(response).select_one("code.secret").get_text().replace(" ", "").strip()

@@ -16,7 +16,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.security import Role
 from tests.accounts.factories import make_staff
-from tests.accounts.helpers import link_in, location, outbox, reload, sign_in
+from tests.accounts.helpers import link_in, location, outbox, reload, secret_on, sign_in
 from tests.factories import PASSWORD, make_leader
 from tests.helpers import login, soup, submit, text_of
 
@@ -63,7 +63,7 @@ def test_an_invited_staff_member_sets_a_password_and_enrolls_two_factor(client, 
     assert location(done) == "/account/two-factor"
     assert location(newcomer.get("/staff/")) == "/account/two-factor"  # enroll first
     page = newcomer.get("/account/two-factor")
-    secret = soup(page).select_one("code.secret").get_text(strip=True)
+    secret = secret_on(page)
     submit(newcomer, "/account/two-factor", {"code": pyotp.TOTP(secret).now()})
     assert newcomer.get("/staff/").status_code == 200
     invitee = reload(invitee)

@@ -12,7 +12,7 @@ from app.accounts.models import LeaderStatus
 from app.database import utcnow
 from app.security import Role
 from tests.accounts.factories import make_leader_in, make_staff
-from tests.accounts.helpers import code_for, location, reload, sign_in
+from tests.accounts.helpers import code_for, location, reload, secret_on, sign_in
 from tests.factories import PASSWORD, make_leader
 from tests.helpers import csrf_token, login, submit, text_of
 
@@ -195,7 +195,7 @@ def test_the_enrollment_code_is_limited_too(client):
     ]
     assert statuses == [200] * 5 + [429]
     page = client.get("/account/two-factor")
-    secret = page.get_data(as_text=True).split('class="secret">')[1].split("<")[0]
+    secret = secret_on(page)
     right = _post(client, "/account/two-factor", {"code": pyotp.TOTP(secret).now()}, token)
     assert right.status_code == 429  # the right code waits too
     assert reload(staff).totp_secret is None

@@ -16,7 +16,15 @@ from app.database import utcnow
 from app.extensions import db
 from app.security import Role
 from tests.accounts.factories import make_leader_in, make_staff
-from tests.accounts.helpers import code_for, location, outbox, reload, session_cookie, sign_in
+from tests.accounts.helpers import (
+    code_for,
+    location,
+    outbox,
+    reload,
+    secret_on,
+    session_cookie,
+    sign_in,
+)
 from tests.factories import PASSWORD, make_leader
 from tests.helpers import login, soup, submit, text_of
 
@@ -25,7 +33,7 @@ def _enroll(client, user) -> list[str]:
     """Sign in as staff without two-factor, scan the secret, enter a code; the codes shown."""
     assert location(sign_in(client, user.email)) == "/account/two-factor"
     page = client.get("/account/two-factor")
-    secret = soup(page).select_one("code.secret").get_text(strip=True)
+    secret = secret_on(page)
     assert soup(page).select_one(".qr img")["src"].startswith("data:image/svg+xml")
     response = submit(client, "/account/two-factor", {"code": pyotp.TOTP(secret).now()})
     assert response.status_code == 200
@@ -109,7 +117,7 @@ def test_the_session_is_renewed_when_two_factor_completes(client):
     login(client, staff, mfa=False)
     before = session_cookie(client)
     page = client.get("/account/two-factor")
-    secret = soup(page).select_one("code.secret").get_text(strip=True)
+    secret = secret_on(page)
     submit(client, "/account/two-factor", {"code": pyotp.TOTP(secret).now()})
     assert client.get("/staff/").status_code == 200
     thief = client.application.test_client()
@@ -172,7 +180,7 @@ def test_a_leader_turns_two_factor_on_and_then_needs_it_to_sign_in(client, app):
     sign_in(client, leader.email)
     assert "Two-factor authentication is off." in text_of(client.get("/account/"))
     page = client.get("/account/settings/two-factor/enable")
-    secret = soup(page).select_one("code.secret").get_text(strip=True)
+    secret = secret_on(page)
     wrong_password = submit(
         client,
         "/account/settings/two-factor/enable",
