@@ -280,14 +280,21 @@ def read_confirmation(token: str) -> User:
 def confirm_email(token: str) -> tuple[User, bool]:
     """Use a confirmation link; returns the user and whether this use confirmed anything."""
     user = read_confirmation(token)
-    profile = user.leader_profile
-    first = user.email_confirmed_at is None
-    if first:
+    return user, email_proved(user)
+
+
+def email_proved(user: User) -> bool:
+    """A link we emailed to the account's address was followed (confirmation, password reset,
+    new address): the address is theirs, and an unconfirmed leader goes on to review.
+    Returns whether anything changed."""
+    changed = user.email_confirmed_at is None
+    if changed:
         user.email_confirmed_at = utcnow()
+    profile = user.leader_profile
     if profile is not None and profile.status == S.UNCONFIRMED:
         transition(profile, S.PENDING_REVIEW, user)
-        first = True
-    return user, first
+        changed = True
+    return changed
 
 
 # --- the leader's own steps -----------------------------------------------------------------

@@ -138,7 +138,6 @@ def reset_password(token: str, new_password: str) -> User:
     user, _payload = tokens.read(tokens.RESET_PASSWORD, token)
     if user.invite_pending:  # the link proves the address, as the invitation would
         user.invite_accepted_at = utcnow()
-        user.email_confirmed_at = user.email_confirmed_at or utcnow()
     set_password(user, new_password, actor=user, reason="reset")
     return user
 

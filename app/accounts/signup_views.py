@@ -94,9 +94,11 @@ def resend_confirmation():
     if not EmptyForm().validate_on_submit():
         abort(400)
     user = current_user._get_current_object()
-    if user.email_confirmed_at is None:
-        leaders.send_confirmation(user)
-        db.session.commit()
+    if user.email_confirmed_at is not None:
+        flash(_("Your email address is already confirmed."), "info")
+        return redirect(url_for("accounts.dashboard"))
+    leaders.send_confirmation(user)
+    db.session.commit()
     flash(_("We sent the link again to %(email)s.", email=user.email), "info")
     return redirect(url_for("accounts.dashboard"))
 
@@ -130,7 +132,8 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     form.account_email = user.email
     if form.validate_on_submit():
-        services.reset_password(token, form.password.data)
+        user = services.reset_password(token, form.password.data)
+        leaders.email_proved(user)
         if current_user.is_authenticated:
             sessions.end_session()
         db.session.commit()
@@ -183,11 +186,12 @@ def confirm_email_change(token: str):
     if form.validate_on_submit():
         keep = getattr(current_user, "login_session", None)
         try:
-            services.confirm_email_change(token, keep=keep)
+            user = services.confirm_email_change(token, keep=keep)
         except services.EmailTaken:
             db.session.rollback()
             flash(_("That address is now used by another account."), "error")
             return redirect(url_for("accounts.dashboard"))
+        leaders.email_proved(user)
         db.session.commit()
         flash(_("Your email address is now %(email)s.", email=new_email), "success")
         if current_user.is_authenticated:

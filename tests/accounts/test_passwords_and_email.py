@@ -238,3 +238,29 @@ def test_name_and_language_settings(client):
     assert location(response) == "/account/settings"
     user = reload(leader)
     assert (user.name, user.locale) == ("Grace Kim", "ko")
+
+
+def test_a_followed_reset_or_email_change_link_also_confirms_an_unconfirmed_leader(client):
+    from app.accounts.models import LeaderStatus
+    from tests.accounts.factories import make_leader_in
+
+    by_reset = make_leader_in(LeaderStatus.UNCONFIRMED)
+    link = _reset_link(client, by_reset.email)
+    submit(client, link, {"password": NEW, "password_again": NEW})
+    by_reset = reload(by_reset)
+    assert by_reset.email_confirmed_at is not None
+    assert by_reset.leader_profile.status == LeaderStatus.PENDING_REVIEW
+
+    by_new_address = make_leader_in(LeaderStatus.UNCONFIRMED, email="typo@example.con")
+    login(client, by_new_address)
+    submit(
+        client,
+        "/account/settings/email",
+        {"new_email": "right@example.com", "current_password": PASSWORD},
+    )
+    submit(client, link_in(outbox("email_change")[0], "/account/email/confirm/"))
+    assert reload(by_new_address).leader_profile.status == LeaderStatus.PENDING_REVIEW
+    # Asking for the confirmation link again now says there is nothing to confirm.
+    submit(client, "/account/confirm/resend", form_url="/account/")
+    assert "already confirmed" in text_of(client.get("/account/"))
+    assert outbox("confirm_email") == []
