@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.accounts import leaders, services, sessions, throttle, totp, twofactor
+from app.accounts import recertify, services, sessions, throttle, totp, twofactor
 from app.accounts.blueprint import bp
 from app.accounts.forms import EnrollForm, LoginForm, TwoFactorForm
 from app.accounts.models import LeaderStatus, User
@@ -157,7 +157,7 @@ def dashboard():
         user=user,
         profile=profile,
         S=LeaderStatus,
-        recertify=leaders.needs_recertification(profile),
+        recertify=recertify.needs_recertification(profile),
         expired=profile is not None and profile.is_expired,
         resend_form=EmptyForm(),
     )

@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.accounts import leaders, people, services, totp
+from app.accounts import people, recertify, services, totp
 from app.accounts.passwords import password_problem
 from app.audit import record
 from app.database import utcnow
@@ -113,7 +113,7 @@ def reset_two_factor(email: str) -> None:
 def recertify_reminders() -> None:
     """Email leaders whose verification ends within 30 days or has ended (run daily; safe to
     repeat: each reminder goes once per verification period)."""
-    soon, ended = leaders.send_recertify_reminders()
+    soon, ended = recertify.send_recertify_reminders()
     db.session.commit()
     click.echo(f"Reminded {soon} leader(s) whose verification ends soon, {ended} whose ended.")
 

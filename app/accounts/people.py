@@ -71,6 +71,10 @@ def set_roles(user: User, roles: Iterable[Role], *, actor: User | None, note: st
         user.remove_role(role)
     for role in new - old:
         user.add_role(role)
+    if not old & STAFF_ROLES and new & STAFF_ROLES:
+        # Becoming staff: sessions opened without two-factor (and remember-me cookies) end,
+        # so the staff area is first reached by signing in with the password again.
+        end_other_sessions(user)
     db.session.flush()
     record(
         "users.roles_changed",

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.accounts import leaders
+from app.accounts import leaders, recertify
 from app.accounts.blueprint import bp
 from app.accounts.forms import ProfileUpdateForm
 from app.accounts.models import LeaderStatus
@@ -45,5 +45,5 @@ def profile():
         profile=profile,
         editable=editable,
         S=S,
-        recertify=leaders.needs_recertification(profile),
+        recertify=recertify.needs_recertification(profile),
     )

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from app.accounts import leaders
+from app.accounts import leaders, recertify
 from app.accounts.models import LeaderEvent, LeaderProfile, LeaderStatus, User
 from app.accounts.staff_forms import ReviewForm
 from app.database import utcnow
@@ -42,7 +42,7 @@ def _queue_query(tab: str, q: str):
     query = select(LeaderProfile).join(User, User.id == LeaderProfile.user_id)
     query = query.where(LeaderProfile.status == TAB_STATUS[tab])
     if tab == "expiring":
-        limit = utcnow() + timedelta(days=leaders.REMIND_DAYS_BEFORE)
+        limit = utcnow() + timedelta(days=recertify.REMIND_DAYS_BEFORE)
         query = query.where(LeaderProfile.verification_expires_at <= limit)
     if q:
         like = f"%{q.lower()}%"

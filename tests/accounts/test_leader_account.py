@@ -12,7 +12,7 @@ from jinja2 import ChoiceLoader, DictLoader
 from sqlalchemy import select
 
 from app import create_app
-from app.accounts import leaders
+from app.accounts import leaders, recertify
 from app.accounts.models import LeaderEvent, LeaderStatus
 from app.database import utcnow
 from app.extensions import db
@@ -172,7 +172,7 @@ def test_approval_starts_a_new_period_with_new_reminders():
     leaders.transition(profile, S.VERIFIED, make_staff(Role.REVIEWER))
     db.session.commit()
     with time_machine.travel(utcnow() + timedelta(days=340), tick=False):
-        assert leaders.send_recertify_reminders() == (1, 0)
+        assert recertify.send_recertify_reminders() == (1, 0)
 
 
 # --- the verified-leader gate, on a small app of its own ----------------------------------

@@ -214,3 +214,14 @@ def test_the_people_list_filters_and_searches(client, admin):
     assert "Editor Eun" in found and "Leader Lee" not in found
     assert client.get("/staff/people/?kind=nope").status_code == 404
     assert client.get("/staff/people/999999").status_code == 404
+
+
+def test_a_leader_made_staff_signs_in_again_and_enrolls(client, admin, app):
+    leader = make_leader()
+    theirs = app.test_client()
+    sign_in(theirs, leader.email, remember=True)
+    assert theirs.get("/account/").status_code == 200
+    url = f"/staff/people/{leader.id}"
+    submit(client, f"{url}/roles", {"roles": ["reviewer"]}, form_url=url)
+    assert location(theirs.get("/account/")).startswith("/account/login")
+    assert location(sign_in(theirs, leader.email)) == "/account/two-factor"
