@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, has_request_context, render_template, request
 from sqlalchemy import event
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -63,6 +63,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.accounts.people_views import bp as people_bp
+    from app.accounts.review_views import bp as leaders_bp
     from app.accounts.views import bp as accounts_bp
     from app.comments.staff_views import bp as comments_staff_bp
     from app.comments.views import bp as comments_bp
@@ -84,6 +86,8 @@ def register_blueprints(app: Flask) -> None:
     nest(media_staff_bp, "/media")
     nest(settings_bp, "/settings")
     nest(audit_bp, "/audit")
+    nest(leaders_bp, "/leaders")
+    nest(people_bp, "/people")
     app.register_blueprint(staff_bp, url_prefix="/staff")
     for blueprint in (content_bp, feeds_bp, site_bp, accounts_bp, comments_bp):
         app.register_blueprint(blueprint)
@@ -128,4 +132,6 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def site_context() -> dict[str, Any]:
-        return {"site_name": app.config["SITE_NAME"], "request_path": request.full_path}
+        # Emails are also rendered by commands, outside any request.
+        path = request.full_path if has_request_context() else ""
+        return {"site_name": app.config["SITE_NAME"], "request_path": path}

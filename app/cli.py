@@ -6,13 +6,14 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from app.accounts.cli import users
+from app.accounts.cli import demo_totp, users
 from app.backup import BackupError, backup, restore
 from app.comments.cli import comments
 from app.demo import load_demo
 from app.extensions import db
 
 demo = AppGroup("demo", help="Demo content for a local site (never for production).")
+demo.add_command(demo_totp)
 
 
 @demo.command("load")

@@ -188,3 +188,4 @@ def apply_environment(config: dict, instance_path: str) -> None:
     if config["SESSION_COOKIE_SECURE"]:
         # A __Host- cookie can only be set over https, for this host, with Path=/.
         config["SESSION_COOKIE_NAME"] = "__Host-session"
+        config["REMEMBER_COOKIE_NAME"] = "__Host-remember"

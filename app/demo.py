@@ -9,6 +9,8 @@ from PIL import Image, ImageDraw, ImageFilter
 from sqlalchemy import select
 
 from app import images
+from app.accounts.demo import load_demo_accounts
+from app.comments.housekeeping import import_comment
 from app.content import services
 from app.content.models import MediaImage, PrayerRequest, Project, Story
 from app.demo_content import COMMENTS, PRAYER_REQUESTS, PROJECT, STORY
@@ -95,13 +97,12 @@ def load_demo() -> list[str]:
         prayer, created = _ensure(PrayerRequest, data, project=project)
         report.append(f"{'Created' if created else 'Already there'}: prayer request {prayer.slug}")
     report.append(load_demo_comments(project))
+    report.extend(load_demo_accounts())
     return report
 
 
 def load_demo_comments(project: Project) -> str:
     """The seed's comments on the project page, approved, with their dates; once each."""
-    from app.comments.housekeeping import import_comment
-
     created: dict[str, object] = {}
     added = 0
     for data in COMMENTS:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -32,6 +33,15 @@ class User(TimestampMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(5), nullable=False, default="en")
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Staff invited by an admin: the account exists, with no usable password, until the
+    # invitee follows the link and chooses one.
+    invited_at: Mapped[datetime | None] = mapped_column(DateTime)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    invite_accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Created by `flask demo load`; only these accept `flask demo totp`.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     # Two-factor (TOTP): the base32 secret once enrolled, and the last time step used, so a
     # code can never be accepted twice.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
@@ -48,6 +58,9 @@ class User(TimestampMixin, db.Model):
         cascade="all, delete-orphan",
     )
     login_sessions: Mapped[list[LoginSession]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="raise_on_sql"
+    )
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="raise_on_sql"
     )
 
@@ -99,6 +112,10 @@ class User(TimestampMixin, db.Model):
         return self.totp_secret is not None
 
     @property
+    def invite_pending(self) -> bool:
+        return self.invited_at is not None and self.invite_accepted_at is None
+
+    @property
     def display_name(self) -> str:
         return self.name or self.email.split("@", 1)[0]
 
@@ -137,6 +154,22 @@ class LoginSession(db.Model):
     user: Mapped[User] = relationship(back_populates="login_sessions")
 
 
+class RecoveryCode(db.Model):
+    """A one-time two-factor recovery code; only its SHA-256 is stored (the code is random)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship(back_populates="recovery_codes")
+
+
 class OrganizationType(enum.StrEnum):
     CHURCH = "church"  # a church's NK congregation
     MISSION = "mission"  # a mission agency that appointed them to serve NKs
@@ -166,6 +199,8 @@ class LeaderProfile(TimestampMixin, db.Model):
     organization_type: Mapped[OrganizationType] = mapped_column(
         Enum(OrganizationType, native_enum=False, length=20), nullable=False
     )
+    # What kind of organization, when the type is "other".
+    organization_type_other: Mapped[str] = mapped_column(String(120), default="", nullable=False)
     position: Mapped[str] = mapped_column(String(120), nullable=False)
     country: Mapped[str] = mapped_column(String(80), nullable=False)
     city: Mapped[str] = mapped_column(String(120), nullable=False)
@@ -186,8 +221,19 @@ class LeaderProfile(TimestampMixin, db.Model):
     verified_at: Mapped[datetime | None] = mapped_column(DateTime)
     verification_expires_at: Mapped[datetime | None] = mapped_column(DateTime)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The leader agreed to the ministry's stipulations for free Bibles (seed, points 1-4).
+    stipulations_accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Recertification reminders already sent for the current verification period.
+    recertify_reminded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    expiry_notified_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], back_populates="leader_profile")
+    events: Mapped[list[LeaderEvent]] = relationship(
+        back_populates="profile",
+        cascade="all, delete-orphan",
+        order_by="LeaderEvent.id",
+        lazy="raise_on_sql",
+    )
 
     @property
     def is_verified(self) -> bool:
@@ -195,3 +241,38 @@ class LeaderProfile(TimestampMixin, db.Model):
         return self.status == LeaderStatus.VERIFIED and (
             self.verification_expires_at is None or self.verification_expires_at > utcnow()
         )
+
+    @property
+    def is_expired(self) -> bool:
+        """Verified once, but the verification period is over: the leader must recertify."""
+        return (
+            self.status == LeaderStatus.VERIFIED
+            and self.verification_expires_at is not None
+            and self.verification_expires_at <= utcnow()
+        )
+
+
+class LeaderEvent(db.Model):
+    """One step of a leader's verification: who moved it, when, from and to which state, why."""
+
+    __tablename__ = "leader_events"
+    __table_args__ = (Index("ix_leader_events_profile_created", "profile_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("leader_profiles.id", ondelete="CASCADE"), nullable=False
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    from_status: Mapped[LeaderStatus | None] = mapped_column(
+        Enum(LeaderStatus, native_enum=False, length=20)
+    )
+    to_status: Mapped[LeaderStatus] = mapped_column(
+        Enum(LeaderStatus, native_enum=False, length=20), nullable=False
+    )
+    # What the leader is told (reason, question, answer); and what only staff see.
+    note: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    internal_note: Mapped[str] = mapped_column(Text, default="", nullable=False)
+
+    profile: Mapped[LeaderProfile] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="joined")

@@ -21,6 +21,7 @@ from app.extensions import db, login_manager
 from app.security import ip_hash, is_staff
 
 SESSION_HOURS = 12  # a browser session without remember-me
+REMEMBER_AT_MOST = timedelta(days=30)
 TOUCH_EVERY = timedelta(seconds=60)  # write last_seen_at at most this often
 
 
@@ -32,8 +33,14 @@ def start_session(user: User, *, remember: bool = False, mfa: bool = False) -> L
     """Sign `user` in on this browser with a fresh session (no data carried over)."""
     remember = remember and not is_staff(user)  # remember-me is for leaders only
     now = utcnow()
+    # Forget this account's expired sessions while we are here.
+    db.session.execute(
+        delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.expires_at <= now)
+    )
     token = secrets.token_urlsafe(32)
-    lifetime = current_app.config["REMEMBER_COOKIE_DURATION"] if remember else None
+    lifetime = None
+    if remember:
+        lifetime = min(current_app.config["REMEMBER_COOKIE_DURATION"], REMEMBER_AT_MOST)
     login_session = LoginSession(
         user=user,
         token_hash=_token_hash(token),
@@ -53,6 +60,25 @@ def start_session(user: User, *, remember: bool = False, mfa: bool = False) -> L
     user.login_session = login_session
     flask_login.login_user(user, remember=remember, duration=lifetime)
     return login_session
+
+
+def current_flags() -> dict:
+    """What `renew_session` carries over from this browser's session: read it before a
+    change that ends sessions."""
+    current = getattr(flask_login.current_user, "login_session", None)
+    return {
+        "session_id": current.id if current is not None else None,
+        "remember": bool(current is not None and current.remember),
+        "mfa": bool(current is not None and current.mfa_verified_at is not None),
+    }
+
+
+def renew_session(user: User, *, session_id: int | None, remember: bool, mfa: bool) -> LoginSession:
+    """Replace this browser's session with a fresh one (after a password change, or when
+    two-factor completes), so a cookie copied before no longer works."""
+    if session_id is not None:
+        db.session.execute(delete(LoginSession).where(LoginSession.id == session_id))
+    return start_session(user, remember=remember, mfa=mfa)
 
 
 def end_session() -> None:
