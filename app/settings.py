@@ -81,6 +81,14 @@ SETTINGS: dict[str, Setting] = {
             "leader_verification_days", 365, int, "requests", "Leader verification lasts (days)"
         ),
         Setting("show_public_counter", True, bool, "requests", "Show the Bibles-given counter"),
+        Setting(
+            "defector_data_days",
+            30,
+            int,
+            "requests",
+            "Days after shipping to erase a defector's address and contact",
+            "A defector's own request keeps only the country and dates after this.",
+        ),
         Setting("digest_enabled", False, bool, "email", "Send the weekly prayer-update digest"),
     ]
 }
