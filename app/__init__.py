@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, has_request_context, render_template, request
 from sqlalchemy import event
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -64,15 +64,21 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
+    from app.bible_requests.defector_views import bp as nk_bible_bp
+    from app.bible_requests.staff import bp as requests_staff_bp
+    from app.bible_requests.views import bp as requests_bp
     from app.content.feeds import bp as feeds_bp
     from app.content.views import bp as content_bp
     from app.site.views import bp as site_bp
     from app.staff.views import bp as staff_bp
 
     # Staff pages of each feature nest under the staff blueprint, whose before_request
-    # guard (staff role + two-factor) then covers them all.
+    # guard (staff role + two-factor) then covers them all. Nested once per process: create_app
+    # runs more than once in tests, and Flask refuses changes to a registered blueprint.
+    if not any(nested is requests_staff_bp for nested, _options in staff_bp._blueprints):
+        staff_bp.register_blueprint(requests_staff_bp, url_prefix="/requests")
     app.register_blueprint(staff_bp, url_prefix="/staff")
-    for blueprint in (content_bp, feeds_bp, site_bp, accounts_bp):
+    for blueprint in (content_bp, feeds_bp, site_bp, accounts_bp, requests_bp, nk_bible_bp):
         app.register_blueprint(blueprint)
 
 
@@ -115,7 +121,9 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def site_context() -> dict[str, Any]:
-        return {"site_name": app.config["SITE_NAME"], "request_path": request.full_path}
+        # Email is also rendered outside any request (flask commands run from cron).
+        path = request.full_path if has_request_context() else ""
+        return {"site_name": app.config["SITE_NAME"], "request_path": path}
 
 
 def configure_logging(app: Flask) -> None:

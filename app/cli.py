@@ -24,6 +24,7 @@ def demo_load() -> None:
 
 def register(app: Flask) -> None:
     from app.accounts.cli import users
+    from app.bible_requests.cli import requests_cli
 
-    for group in (demo, users):
+    for group in (demo, users, requests_cli):
         app.cli.add_command(group)

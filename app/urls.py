@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 
 
 def external_url(endpoint: str, **values: Any) -> str:
     base = current_app.config["SITE_URL"].rstrip("/")
-    return base + url_for(endpoint, _external=False, **values)
+    if has_request_context():
+        return base + url_for(endpoint, _external=False, **values)
+    # Outside a request (flask commands, e.g. reminders from cron): build from the URL map.
+    return base + current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def absolute(path: str) -> str:
