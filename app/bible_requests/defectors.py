@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from app.audit import record
 from app.bible_requests import inventory, notify
 from app.bible_requests.errors import RequestError
+from app.bible_requests.locks import sqlite_write_lock
 from app.bible_requests.models import DefectorRequest, DefectorRequestState
 from app.database import utcnow
 from app.extensions import db
@@ -50,6 +51,7 @@ def submit(values: dict[str, Any], locale: str) -> DefectorRequest:
 
 def transition(dreq: DefectorRequest, to: DefectorRequestState, actor, note: str = "") -> None:
     """Mark a defector's request shipped (one Bible leaves the stock) or closed."""
+    sqlite_write_lock(DefectorRequest.__table__)
     current = DefectorRequestState(
         db.session.scalar(
             select(DefectorRequest.state).where(DefectorRequest.id == dreq.id).with_for_update()

@@ -1,9 +1,9 @@
 """NK Bible stock: a ledger of movements, from which on-hand, reserved and available follow.
 
 Approval reserves, shipping deducts (using up the reservation), cancelling an approved request
-releases it. Approval is refused when fewer Bibles are available than it needs. Changes take
-a transaction-wide lock on PostgreSQL so two reviewers cannot both take the last Bibles;
-SQLite serializes writers by itself.
+releases it. Approval is refused when fewer Bibles are available than it needs. Every change
+takes a lock for the rest of its transaction first (see `lock`), so two reviewers can never
+both take the last Bibles.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from app.audit import record
 from app.bible_requests.errors import StockError
+from app.bible_requests.locks import stock_lock
 from app.bible_requests.models import StockKind, StockMovement
 from app.database import utcnow
 from app.extensions import db
@@ -24,8 +25,6 @@ from app.settings import get_setting
 if TYPE_CHECKING:
     from app.accounts.models import User
     from app.bible_requests.models import BibleRequest, DefectorRequest
-
-STOCK_LOCK_KEY = 0x4E4B4249424C45  # "NKBIBLE": pg_advisory_xact_lock key
 
 
 @dataclass(frozen=True)
@@ -53,9 +52,8 @@ def levels() -> StockLevels:
 
 
 def lock() -> None:
-    """Hold the stock lock until the transaction ends (PostgreSQL only)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STOCK_LOCK_KEY})
+    """Hold the stock lock for the rest of the transaction, before reading the levels."""
+    stock_lock(StockMovement.__table__)
 
 
 def _move(kind: StockKind, actor: User | None, note: str = "", **fields) -> StockMovement:

@@ -19,6 +19,7 @@ from app.accounts.models import LeaderStatus, User
 from app.audit import record
 from app.bible_requests import workflow
 from app.bible_requests.errors import RequestError
+from app.bible_requests.locks import sqlite_write_lock
 from app.bible_requests.models import (
     AWAITING_PROOF,
     OPEN_STATES,
@@ -83,7 +84,8 @@ def submit_request(
     leader: User, values: dict[str, Any], eligibility: dict[str, str]
 ) -> BibleRequest:
     """A verified leader's new request; refused while another is not yet verified."""
-    # Lock the leader's row (PostgreSQL) so two simultaneous submissions cannot both pass.
+    # Lock the leader's row so two simultaneous submissions cannot both pass the check.
+    sqlite_write_lock(BibleRequest.__table__)
     db.session.execute(select(User.id).where(User.id == leader.id).with_for_update())
     if open_request_for(leader) is not None:
         raise RequestError(

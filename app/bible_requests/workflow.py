@@ -19,6 +19,7 @@ from app.accounts.models import User
 from app.audit import record
 from app.bible_requests import inventory, notify
 from app.bible_requests.errors import RequestError
+from app.bible_requests.locks import sqlite_write_lock
 from app.bible_requests.models import (
     BEFORE_SHIPPING,
     BibleRequest,
@@ -85,7 +86,8 @@ def actor_may(req: BibleRequest, to: RequestState, actor: User | None) -> bool:
 
 
 def _current_state(req: BibleRequest) -> RequestState:
-    """The stored state, read under a row lock (PostgreSQL) so two reviewers cannot both act."""
+    """The stored state, read under a lock so two reviewers cannot both act on it."""
+    sqlite_write_lock(BibleRequest.__table__)
     query = select(BibleRequest.state).where(BibleRequest.id == req.id).with_for_update()
     current = db.session.scalar(query)
     return RequestState(current) if current is not None else req.state

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from datetime import timedelta
 
 from PIL import Image
@@ -134,3 +135,33 @@ def make_request(
         step(req, to, reviewer)
     assert req.state == state
     return req
+
+
+def race(app, *steps) -> list[str]:
+    """Run each step at the same moment in its own thread and database session.
+
+    A step is a function run inside an app context; it returns an outcome, or raises (the
+    exception's class name is the outcome). The outcomes come back in order.
+    """
+    barrier = threading.Barrier(len(steps))
+    outcomes: list[str] = ["not run"] * len(steps)
+
+    def run(index: int, step_function) -> None:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=10)
+                outcomes[index] = step_function()
+                db.session.commit()
+            except Exception as error:
+                db.session.rollback()
+                outcomes[index] = type(error).__name__
+            finally:
+                db.session.remove()
+
+    db.session.remove()  # the test's own session holds nothing while the threads run
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(steps)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes

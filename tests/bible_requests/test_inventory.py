@@ -5,14 +5,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.audit import AuditEvent
 from app.bible_requests import inventory
 from app.bible_requests.dashboard import bible_request_attention
-from app.bible_requests.models import RequestState, StockKind, StockMovement
+from app.bible_requests.models import BibleRequest, RequestState, StockKind, StockMovement
+from app.bible_requests.workflow import transition
 from app.extensions import db
 from app.security import Role
 from app.settings import set_setting
-from tests.bible_requests.factories import add_stock, make_request, step
+from tests.bible_requests.factories import add_stock, make_request, race, step
 from tests.factories import make_user
 from tests.helpers import login, soup, submit, text_of
 
@@ -142,3 +144,22 @@ def test_low_stock_warns_reviewers(app, client, reviewer):
     assert "Stock is low" in text_of(page)
     assert "Low stock." in text_of(client.get("/staff/requests/"))
     assert soup(page).select_one(".stock-figures .low dd").get_text() == "45"
+
+
+def test_two_reviewers_approving_at_once_cannot_both_take_the_last_bibles(app):
+    """Two threads, two database sessions, one moment: exactly one approval wins."""
+    reviewer = make_user(Role.REVIEWER)
+    add_stock(5, reviewer)
+    ids = [make_request(S.SUBMITTED, stock=0, reviewer=reviewer).id for _ in range(2)]
+    reviewer_id = reviewer.id
+
+    def approve(request_id: int):
+        def step() -> str:
+            req = db.session.get(BibleRequest, request_id)
+            transition(req, S.APPROVED, db.session.get(User, reviewer_id), "", quantity=5)
+            return "approved"
+
+        return step
+
+    assert sorted(race(app, approve(ids[0]), approve(ids[1]))) == ["StockError", "approved"]
+    assert levels() == (5, 5, 0)

@@ -215,3 +215,18 @@ def test_a_leader_confirms_receipt_and_learns_when_proof_is_due(client):
     assert "Proof is due by" in text_of(client.get(f"/requests/{req.id}"))
     mail = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
     assert mail.to_address == req.leader.email and mail.template == "bible_request/received"
+
+
+def test_two_submissions_at_once_make_one_request(app):
+    from app.accounts.models import User
+    from app.bible_requests import services
+    from tests.bible_requests.factories import race, request_values
+
+    leader_id = make_leader().id
+
+    def send() -> str:
+        services.submit_request(db.session.get(User, leader_id), request_values(), ELIGIBLE)
+        return "sent"
+
+    assert sorted(race(app, send, send)) == ["RequestError", "sent"]
+    assert requests_count() == 1

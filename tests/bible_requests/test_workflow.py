@@ -7,9 +7,11 @@ import itertools
 import pytest
 from sqlalchemy import func, select, text
 
+from app.accounts.models import User
 from app.audit import AuditEvent
 from app.bible_requests import services
-from app.bible_requests.models import RequestEvent, RequestState
+from app.bible_requests.decline_texts import active_templates
+from app.bible_requests.models import BibleRequest, RequestEvent, RequestState
 from app.bible_requests.workflow import (
     REQUEST_WORKFLOW,
     REVIEWER_MAY,
@@ -21,7 +23,7 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.security import Role
 from app.workflow import TransitionRefused
-from tests.bible_requests.factories import make_request, request_values, upload
+from tests.bible_requests.factories import make_request, race, request_values, upload
 from tests.factories import make_leader, make_user
 
 S = RequestState
@@ -65,8 +67,6 @@ def _take(req, to, reviewer):
     elif to == S.APPROVED:
         transition(req, to, reviewer, "", quantity=req.quantity_requested)
     elif to == S.DECLINED:
-        from app.bible_requests.decline_texts import active_templates
-
         transition(req, to, reviewer, "", template=active_templates()[0])
     elif to == S.SHIPPED:
         transition(req, to, reviewer, "", carrier="Korea Post", tracking_number="RR1")
@@ -168,3 +168,27 @@ def test_notes_are_required_where_the_leader_needs_a_reason():
     db.session.rollback()
     transition(req, S.CANCELLED, req.leader, "")  # the leader need not
     assert req.state == S.CANCELLED
+
+
+def test_two_reviewers_acting_at_once_on_one_request_cannot_both_succeed(app):
+    reviewer = make_user(Role.REVIEWER)
+    req = make_request(reviewer=reviewer)
+    request_id, reviewer_id = req.id, reviewer.id
+
+    def approve() -> str:
+        transition(db.session.get(BibleRequest, request_id), S.APPROVED,
+                   db.session.get(User, reviewer_id), "", quantity=1)  # fmt: skip
+        return "approved"
+
+    def decline() -> str:
+        transition(db.session.get(BibleRequest, request_id), S.DECLINED,
+                   db.session.get(User, reviewer_id), "", template=active_templates()[0])  # fmt: skip
+        return "declined"
+
+    outcomes = race(app, approve, decline)
+    assert sorted(outcomes) in (
+        ["TransitionRefused", "approved"],
+        ["TransitionRefused", "declined"],
+    )
+    events = db.session.scalar(select(func.count()).select_from(RequestEvent))
+    assert events == 2  # submitted, then exactly one decision
