@@ -21,6 +21,20 @@ STATE_LABELS = {
     S.CANCELLED: _l("Cancelled"),
 }
 
+# What each step of the history says happened.
+EVENT_LABELS = {
+    S.SUBMITTED: _l("Sent"),
+    S.CHANGES_REQUESTED: _l("Changes requested"),
+    S.APPROVED: _l("Approved"),
+    S.DECLINED: _l("Declined"),
+    S.SHIPPED: _l("Shipped"),
+    S.RECEIVED: _l("Received"),
+    S.VERIFICATION_SUBMITTED: _l("Proof sent"),
+    S.VERIFIED: _l("Verified"),
+    S.VERIFICATION_RETURNED: _l("Proof returned"),
+    S.CANCELLED: _l("Cancelled"),
+}
+
 # Reviewers' verbs for the action buttons.
 ACTION_LABELS = {
     S.CHANGES_REQUESTED: _l("Ask for changes"),
@@ -58,3 +72,7 @@ def state_tone(state) -> str:
 
 def action_label(state) -> str:
     return str(ACTION_LABELS[RequestState(state)])
+
+
+def event_label(state) -> str:
+    return str(EVENT_LABELS[RequestState(state)])

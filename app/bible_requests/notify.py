@@ -52,6 +52,11 @@ def reviewers() -> list[User]:
     return []
 
 
+def one_line(text: str) -> str:
+    """A value safe in an email header (names and organizations typed by people)."""
+    return " ".join((text or "").split())
+
+
 def _subject(step: str, req: BibleRequest | None, **values: Any) -> str:
     n = req.id if req is not None else 0
     subjects = {
@@ -107,7 +112,7 @@ def email_leader(
         f"bible_request/{step}",
         subject=subject,
         locale=locale,
-        to_name=leader.display_name,
+        to_name=one_line(leader.display_name),
         context=_context(req, note),
         dedupe_key=dedupe_key,
     )
@@ -118,13 +123,13 @@ def email_reviewers(step: str, req: BibleRequest | None, context: dict[str, Any]
     for person in people:
         locale = person.locale or "en"
         with force_locale(locale):
-            subject = _subject(step, req, org=req.organization if req else "")
+            subject = _subject(step, req, org=one_line(req.organization) if req else "")
         queue_email(
             person.email,
             f"bible_request/{step}",
             subject=subject,
             locale=locale,
-            to_name=person.display_name,
+            to_name=one_line(person.display_name),
             context=context,
         )
     return len(people)

@@ -17,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 from app import images
 from app.accounts.models import LeaderStatus, User
 from app.audit import record
-from app.bible_requests import workflow
+from app.bible_requests import notify, workflow
 from app.bible_requests.errors import RequestError
 from app.bible_requests.locks import sqlite_write_lock
 from app.bible_requests.models import (
@@ -202,7 +202,7 @@ def suspend_leader(leader: User, actor: User, note: str) -> None:
         "bible_request/leader_suspended",
         subject=_suspended_subject(leader.locale),
         locale=leader.locale or "en",
-        to_name=leader.display_name,
+        to_name=notify.one_line(leader.display_name),
         context={"note": note.strip(), "leader_name": leader.display_name},
     )
     db.session.flush()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -56,6 +57,7 @@ CARD_STATES = frozenset(
     }
 )
 MAX_CARDS = 200
+MB = 1024 * 1024
 
 
 def own_request(request_id: int) -> BibleRequest:
@@ -85,6 +87,7 @@ def _template_helpers(state) -> None:
         request_state_label=labels.state_label,
         request_state_tone=labels.state_tone,
         request_action_label=labels.action_label,
+        request_event_label=labels.event_label,
     )
 
 
@@ -273,7 +276,12 @@ def verification(request_id: int):
             flash(_("Thank you. We will look at your proof soon."))
             return redirect(url_for(".detail", request_id=req.id))
     return render_template(
-        "bible_requests/verification.html", req=req, form=form, max_photos=MAX_PHOTOS
+        "bible_requests/verification.html",
+        req=req,
+        form=form,
+        max_photos=MAX_PHOTOS,
+        image_mb=images.MAX_BYTES // MB,
+        total_mb=(current_app.config["MAX_CONTENT_LENGTH"] or 0) // MB,
     )
 
 

@@ -21,7 +21,6 @@ from app.bible_requests import inventory, notify
 from app.bible_requests.errors import RequestError
 from app.bible_requests.locks import sqlite_write_lock
 from app.bible_requests.models import (
-    BEFORE_SHIPPING,
     BibleRequest,
     DeclineTemplate,
     RequestEvent,
@@ -277,7 +276,3 @@ def start(req: BibleRequest, actor: User) -> RequestEvent:
     notify.transition_email(req, None, S.SUBMITTED, actor, "")
     db.session.flush()
     return event
-
-
-def may_cancel(req: BibleRequest) -> bool:
-    return req.state in BEFORE_SHIPPING

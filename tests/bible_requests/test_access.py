@@ -129,3 +129,23 @@ def test_every_route_of_the_feature_declares_its_access(app):
         assert access, rule.endpoint
         if rule.endpoint.startswith("staff.requests."):
             assert access == ("staff", "reviewer"), rule.endpoint
+
+
+def test_the_pages_render_in_korean_too(app, client):
+    req = make_request(S.VERIFICATION_RETURNED)
+    login(client, req.leader)
+    for url in (
+        "/requests/",
+        f"/requests/{req.id}",
+        f"/requests/{req.id}/verification",
+        f"/requests/{req.id}/cards",
+        "/requests/not-eligible?reason=event",
+    ):
+        response = client.get(url + ("&" if "?" in url else "?") + "lang=ko")
+        assert response.status_code == 200, url
+        assert 'lang="ko"' in response.get_data(as_text=True)
+    staff = app.test_client()
+    login(staff, make_user(Role.REVIEWER))
+    for url in (*STAFF_PAGES[:1], *STAFF_PAGES[2:], f"/staff/requests/{req.id}"):
+        assert staff.get(url + "?lang=ko").status_code == 200, url
+    assert app.test_client().get("/nk-bible/?lang=ko").status_code == 200

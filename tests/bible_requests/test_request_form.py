@@ -230,3 +230,20 @@ def test_two_submissions_at_once_make_one_request(app):
 
     assert sorted(race(app, send, send)) == ["RequestError", "sent"]
     assert requests_count() == 1
+
+
+def test_line_breaks_in_names_never_reach_email_headers(client):
+    reviewer = make_user(Role.REVIEWER)
+    leader = make_leader(organization="Hope\r\nBcc: victim@example.org", name="Kim\r\nX-Evil: 1")
+    passed_check(client, leader)
+    assert submit(client, "/requests/new", form_data()).status_code == 302
+    mail = db.session.scalar(select(OutboxMessage))
+    assert mail.to_address == reviewer.email
+    assert mail.subject == "New Bible request #1 from Hope Bcc: victim@example.org"
+    req = db.session.scalar(select(BibleRequest))
+    from app.bible_requests.workflow import transition
+
+    transition(req, S.CHANGES_REQUESTED, reviewer, "More, please.")
+    db.session.commit()
+    to_leader = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert to_leader.to_name == "Kim X-Evil: 1"

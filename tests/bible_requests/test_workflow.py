@@ -101,6 +101,8 @@ def test_every_transition_is_allowed_or_refused(current, target):
         assert count(OutboxMessage) > outbox
         audience = reviewer.email if target in TO_REVIEWERS or target == S.CANCELLED else None
         assert mail.to_address == (audience or req.leader.email)
+        assert mail.body_text.strip() and mail.body_html.startswith("<!doctype html>")
+        assert f"#{req.id}" in mail.subject
     else:
         actor = reviewer if target in REVIEWER_MAY else req.leader
         with pytest.raises(TransitionRefused):
