@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     DateField,
@@ -249,7 +250,12 @@ class VerificationForm(FlaskForm):
 # the form is clear whatever the browser's language.
 
 
-def _both(korean: str, english: str) -> str:
+def _both(korean: str, english: str) -> Markup:
+    """A label in both languages, each marked so screen readers pronounce it right."""
+    return Markup('<span lang="ko">{}</span> · <span lang="en">{}</span>').format(korean, english)
+
+
+def _both_text(korean: str, english: str) -> str:
     return f"{korean} · {english}"
 
 
@@ -258,40 +264,51 @@ class DefectorForm(AntiSpamForm):
         _both("이름 또는 이니셜", "Name or initial"),
         validators=[
             DataRequired(
-                message=_both(
+                message=_both_text(
                     "이름이나 이니셜을 적어 주세요.", "Please write a name or an initial."
                 )
             ),
-            Length(max=60, message=_both("60자 이내로 적어 주세요.", "At most 60 characters.")),
+            Length(
+                max=60, message=_both_text("60자 이내로 적어 주세요.", "At most 60 characters.")
+            ),
         ],
     )
     country = StringField(
         _both("사는 나라", "Country where you live"),
         validators=[
-            DataRequired(message=_both("나라를 적어 주세요.", "Please write the country.")),
-            Length(max=80, message=_both("80자 이내로 적어 주세요.", "At most 80 characters.")),
+            DataRequired(message=_both_text("나라를 적어 주세요.", "Please write the country.")),
+            Length(
+                max=80, message=_both_text("80자 이내로 적어 주세요.", "At most 80 characters.")
+            ),
         ],
     )
     postal_address = TextAreaField(
         _both("성경을 받을 우편 주소", "Postal address for the Bible"),
         validators=[
-            DataRequired(message=_both("주소를 적어 주세요.", "Please write the address.")),
-            Length(max=600, message=_both("600자 이내로 적어 주세요.", "At most 600 characters.")),
+            DataRequired(message=_both_text("주소를 적어 주세요.", "Please write the address.")),
+            Length(
+                max=600, message=_both_text("600자 이내로 적어 주세요.", "At most 600 characters.")
+            ),
         ],
     )
     contact = StringField(
         _both("연락 방법 (선택)", "A way to reach you (optional)"),
         validators=[
             Optional(),
-            Length(max=200, message=_both("200자 이내로 적어 주세요.", "At most 200 characters.")),
+            Length(
+                max=200, message=_both_text("200자 이내로 적어 주세요.", "At most 200 characters.")
+            ),
         ],
     )
     reason = TextAreaField(
         _both("성경을 받고 싶은 이유", "Why you would like a North Korean Bible"),
         validators=[
-            DataRequired(message=_both("이유를 간단히 적어 주세요.", "Please write a few words.")),
+            DataRequired(
+                message=_both_text("이유를 간단히 적어 주세요.", "Please write a few words.")
+            ),
             Length(
-                max=2000, message=_both("2000자 이내로 적어 주세요.", "At most 2000 characters.")
+                max=2000,
+                message=_both_text("2000자 이내로 적어 주세요.", "At most 2000 characters."),
             ),
         ],
     )

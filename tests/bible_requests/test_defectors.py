@@ -62,6 +62,10 @@ def test_the_form_is_korean_first_and_asks_only_what_is_needed(client):
         "연락 방법 (선택) · A way to reach you (optional)",
         "성경을 받고 싶은 이유 · Why you would like a North Korean Bible",
     ]
+    assert page.html["lang"] == "ko"  # Korean unless the visitor chose English
+    first = page.select_one("form .field label")
+    assert [span["lang"] for span in first.select("span")] == ["ko", "en"]
+    assert soup(client.get(URL + "?lang=en")).html["lang"] == "en"
     assert page.select_one(".hp input[name=website]") is not None  # the honeypot
     assert "성경을 보낸 뒤 30일이 지나면" in text_of(response)
 
