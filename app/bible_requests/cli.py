@@ -46,7 +46,8 @@ def erase_defector_data() -> None:
 
 @requests_cli.command("maintain")
 def maintain() -> None:
-    """All of the above, in order (run it hourly from cron)."""
+    """All of the above, in order, each committed on its own (run it hourly from cron)."""
+    # Receipt first, so a request assumed received today is reminded on the same run.
     _run("assumed received", maintenance.assume_receipt)
     _run("reminders queued", maintenance.send_reminders)
     _run("photos deleted", maintenance.purge_photos)

@@ -216,3 +216,16 @@ def test_proof_cannot_be_sent_before_the_bibles_arrive(client):
     login(client, req.leader)
     response = client.get(f"/requests/{req.id}/verification")
     assert response.status_code == 302 and response.headers["Location"] == f"/requests/{req.id}"
+
+
+def test_webp_photos_are_accepted_and_re_encoded(client, received):
+    out = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCamera"
+    Image.new("RGB", (320, 200), (10, 120, 60)).save(out, "WEBP", exif=exif, xmp=b"SecretXMP")
+    assert b"SecretCamera" in out.getvalue()
+    assert send_proof(client, received, [(out.getvalue(), "phone.webp")]).status_code == 302
+    (name,) = stored_files()
+    data = images.path_of("private", name).read_bytes()
+    assert b"SecretCamera" not in data and b"SecretXMP" not in data
+    assert Image.open(io.BytesIO(data)).format == "JPEG"
