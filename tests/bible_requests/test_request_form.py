@@ -238,9 +238,9 @@ def test_line_breaks_in_names_never_reach_email_headers(client):
     passed_check(client, leader)
     assert submit(client, "/requests/new", form_data()).status_code == 302
     mail = db.session.scalar(select(OutboxMessage))
-    assert mail.to_address == reviewer.email
-    assert mail.subject == "New Bible request #1 from Hope Bcc: victim@example.org"
     req = db.session.scalar(select(BibleRequest))
+    assert mail.to_address == reviewer.email
+    assert mail.subject == f"New Bible request #{req.id} from Hope Bcc: victim@example.org"
     from app.bible_requests.workflow import transition
 
     transition(req, S.CHANGES_REQUESTED, reviewer, "More, please.")
