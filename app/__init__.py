@@ -66,6 +66,9 @@ def register_blueprints(app: Flask) -> None:
     from app.accounts.people_views import bp as people_bp
     from app.accounts.review_views import bp as leaders_bp
     from app.accounts.views import bp as accounts_bp
+    from app.bible_requests.defector_views import bp as nk_bible_bp
+    from app.bible_requests.staff import bp as requests_staff_bp
+    from app.bible_requests.views import bp as requests_bp
     from app.comments.staff_views import bp as comments_staff_bp
     from app.comments.views import bp as comments_bp
     from app.content.feeds import bp as feeds_bp
@@ -88,8 +91,17 @@ def register_blueprints(app: Flask) -> None:
     nest(audit_bp, "/audit")
     nest(leaders_bp, "/leaders")
     nest(people_bp, "/people")
+    nest(requests_staff_bp, "/requests")
     app.register_blueprint(staff_bp, url_prefix="/staff")
-    for blueprint in (content_bp, feeds_bp, site_bp, accounts_bp, comments_bp):
+    for blueprint in (
+        content_bp,
+        feeds_bp,
+        site_bp,
+        accounts_bp,
+        comments_bp,
+        requests_bp,
+        nk_bible_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -8,6 +8,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from app.accounts.cli import demo_totp, users
 from app.backup import BackupError, backup, restore
+from app.bible_requests.cli import requests_cli
 from app.comments.cli import comments
 from app.demo import load_demo
 from app.extensions import db
@@ -51,5 +52,5 @@ def restore_command(path: str) -> None:
 
 
 def register(app: Flask) -> None:
-    for group in (demo, users, comments, backup_command, restore_command):
+    for group in (demo, users, comments, requests_cli, backup_command, restore_command):
         app.cli.add_command(group)

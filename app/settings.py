@@ -188,6 +188,16 @@ SETTINGS: dict[str, Setting] = {
             maximum=3650,
         ),
         Setting("show_public_counter", True, bool, "requests", N_("Show the Bibles-given counter")),
+        Setting(
+            "defector_data_days",
+            30,
+            int,
+            "requests",
+            N_("Days after shipping to erase a defector's address and contact"),
+            N_("A defector's own request keeps only the country and dates after this."),
+            minimum=1,
+            maximum=3650,
+        ),
         Setting("digest_enabled", False, bool, "email", N_("Send the weekly prayer-update digest")),
     ]
 }

@@ -12,6 +12,7 @@ def external_url(endpoint: str, **values: Any) -> str:
     base = current_app.config["SITE_URL"].rstrip("/")
     if has_request_context():
         return base + url_for(endpoint, _external=False, **values)
+    # Outside a request (flask commands, e.g. reminders from cron): build from the URL map.
     return base + current_app.url_map.bind("localhost").build(endpoint, values)
 
 
