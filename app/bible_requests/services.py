@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from app import images
+from app.accounts import leaders
+from app.accounts.leaders import LEADER_WORKFLOW
 from app.accounts.models import LeaderStatus, User
-from app.audit import record
-from app.bible_requests import notify, workflow
+from app.bible_requests import workflow
 from app.bible_requests.errors import RequestError
 from app.bible_requests.locks import sqlite_write_lock
 from app.bible_requests.models import (
@@ -30,7 +29,6 @@ from app.bible_requests.models import (
 )
 from app.database import utcnow
 from app.extensions import db
-from app.mail.services import queue_email
 
 REQUEST_FIELDS = (
     "quantity_requested",
@@ -180,34 +178,22 @@ def stored_names(verification: Verification) -> list[str]:
 
 
 def suspend_leader(leader: User, actor: User, note: str) -> None:
-    """A reviewer suspends a leader whose proof is overdue (they can no longer ask for Bibles)."""
+    """A reviewer suspends a leader whose proof is overdue (they can no longer ask for Bibles).
+
+    Goes through the leaders' own workflow, which records the event, audits and emails.
+    """
     profile = leader.leader_profile
-    if profile is None or profile.status == LeaderStatus.SUSPENDED:
+    if profile is None or not LEADER_WORKFLOW.allowed(profile.status, LeaderStatus.SUSPENDED):
         raise RequestError(_l("This leader cannot be suspended."))
     if not note.strip():
         raise RequestError(_l("Please write why the leader is suspended."))
-    previous = profile.status
-    profile.status = LeaderStatus.SUSPENDED
-    profile.status_note = note.strip()
-    record(
-        "leader.suspend",
-        profile,
-        actor=actor,
-        note=note.strip(),
-        from_status=previous.value,
-        reason="overdue verification",
-    )
-    queue_email(
-        leader.email,
-        "bible_request/leader_suspended",
-        subject=_suspended_subject(leader.locale),
-        locale=leader.locale or "en",
-        to_name=notify.one_line(leader.display_name),
-        context={"note": note.strip(), "leader_name": leader.display_name},
-    )
-    db.session.flush()
-
-
-def _suspended_subject(locale: str) -> str:
-    with force_locale(locale or "en"):
-        return _("Your leader account is suspended")
+    try:
+        leaders.transition(
+            profile,
+            LeaderStatus.SUSPENDED,
+            actor,
+            note.strip(),
+            internal_note="Suspended from a Bible request: proof of distribution is overdue.",
+        )
+    except leaders.NotAllowed:
+        raise RequestError(_l("This leader cannot be suspended.")) from None

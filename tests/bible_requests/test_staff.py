@@ -288,9 +288,9 @@ def test_a_reviewer_suspends_a_leader_whose_proof_is_overdue(app, client, review
     db.session.refresh(leader.leader_profile)
     assert leader.leader_profile.status == LeaderStatus.SUSPENDED
     assert not leader.is_verified_leader
-    assert last_mail().template == "bible_request/leader_suspended"
+    assert last_mail().template == "accounts/leader_suspended"
     assert db.session.scalar(
-        select(AuditEvent).where(AuditEvent.action == "leader.suspend")
+        select(AuditEvent).where(AuditEvent.action == "leaders.suspend")
     ).note == ("No proof after two months.")
     leader_client = app.test_client()
     login(leader_client, leader)
