@@ -66,13 +66,25 @@ def register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.content.feeds import bp as feeds_bp
     from app.content.views import bp as content_bp
+    from app.mail.staff_views import bp as mail_staff_bp
     from app.site.views import bp as site_bp
     from app.staff.views import bp as staff_bp
+    from app.subscriptions.staff_updates import bp as updates_staff_bp
+    from app.subscriptions.staff_views import bp as subscribers_staff_bp
+    from app.subscriptions.views import bp as subscriptions_bp
 
     # Staff pages of each feature nest under the staff blueprint, whose before_request
     # guard (staff role + two-factor) then covers them all.
+    nested = {bp for bp, _options in staff_bp._blueprints}  # create_app may run many times
+    for child, prefix in (
+        (subscribers_staff_bp, "/subscribers"),
+        (updates_staff_bp, "/updates"),
+        (mail_staff_bp, "/mail"),
+    ):
+        if child not in nested:
+            staff_bp.register_blueprint(child, url_prefix=prefix)
     app.register_blueprint(staff_bp, url_prefix="/staff")
-    for blueprint in (content_bp, feeds_bp, site_bp, accounts_bp):
+    for blueprint in (content_bp, feeds_bp, site_bp, accounts_bp, subscriptions_bp):
         app.register_blueprint(blueprint)
 
 

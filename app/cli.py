@@ -24,6 +24,8 @@ def demo_load() -> None:
 
 def register(app: Flask) -> None:
     from app.accounts.cli import users
+    from app.mail.cli import mail
+    from app.subscriptions.cli import updates
 
-    for group in (demo, users):
+    for group in (demo, users, mail, updates):
         app.cli.add_command(group)

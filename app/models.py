@@ -5,3 +5,4 @@ from app.audit import AuditEvent  # noqa: F401
 from app.content import models as content_models  # noqa: F401
 from app.mail import models as mail_models  # noqa: F401
 from app.settings import SiteSetting  # noqa: F401
+from app.subscriptions import models as subscriptions_models  # noqa: F401
