@@ -19,24 +19,8 @@ PROTOCOLS = frozenset({"http", "https", "mailto"})
 PROFILES: dict[str, dict] = {
     "content": {
         "tags": {
-            "p",
-            "br",
-            "hr",
-            "h2",
-            "h3",
-            "h4",
-            "blockquote",
-            "ul",
-            "ol",
-            "li",
-            "em",
-            "strong",
-            "a",
-            "code",
-            "pre",
-            "img",
-            "figure",
-            "figcaption",
+            "p", "br", "hr", "h2", "h3", "h4", "blockquote", "ul", "ol", "li",
+            "em", "strong", "a", "code", "pre", "img", "figure", "figcaption",
         },
         "attributes": {
             "a": ["href", "title"],
@@ -50,7 +34,7 @@ PROFILES: dict[str, dict] = {
         "attributes": {"a": ["href", "title"]},
         "rel": "nofollow ugc noopener",
     },
-}
+}  # fmt: skip
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
