@@ -11,19 +11,11 @@ import os
 import re
 import smtplib
 import ssl
-from datetime import UTC, datetime
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.policy import SMTP, default
-from email.utils import format_datetime
-from html import escape
 from pathlib import Path
 from typing import Any, Protocol
 
 log = logging.getLogger("app.mail")
 
-SMTP_POLICY = SMTP.clone(cte_type="7bit")  # servers without 8BITMIME get clean mail too
-FILE_POLICY = default.clone(linesep="\r\n")
 LINK_RE = re.compile(r"https?://[^\s<>\"')\]]+")
 
 
@@ -47,61 +39,10 @@ class Backend(Protocol):
     eight_bit: bool
 
 
-def fill(template: str, variables: dict[str, str], *, html: bool) -> str:
-    """Put each recipient's values into a shared body's ⟦markers⟧."""
-    for name, value in variables.items():
-        template = template.replace(f"⟦{name}⟧", escape(value) if html else value)
-    return template
-
-
-def transfer_encoding(text: str, eight_bit: bool) -> str:
-    """Readable where possible: 7bit for ASCII, 8bit in files, else QP or (for Korean) base64."""
-    longest = max((len(line) for line in text.splitlines()), default=0)
-    extra_bytes = len(text.encode()) - len(text)  # how much is not ASCII
-    if not extra_bytes and longest <= 998:
-        return "7bit"
-    if eight_bit and longest <= 998:
-        return "8bit"
-    return "base64" if extra_bytes > len(text) // 2 else "quoted-printable"
-
-
-def compose(message: dict[str, Any], sender: str, *, eight_bit: bool = False) -> bytes:
-    """The RFC 5322 bytes of one outbox message: multipart text + HTML, stable Message-ID.
-
-    The message's own headers (List-Unsubscribe, List-Unsubscribe-Post, List-Id) are written
-    verbatim: the email package would otherwise fold a long URL into RFC 2047 encoded words,
-    which mail providers do not read in these headers.
-    """
-    email = EmailMessage(policy=FILE_POLICY if eight_bit else SMTP_POLICY)
-    email["From"] = sender
-    email["To"] = Address(display_name=message["to_name"] or "", addr_spec=message["to_address"])
-    email["Subject"] = message["subject"]
-    created: datetime = message["created_at"]
-    email["Date"] = format_datetime(created.replace(tzinfo=UTC))
-    email["Message-ID"] = message["message_id"]
-    email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies, please
-    verbatim = []
-    for name, value in (message["headers"] or {}).items():
-        if value.isascii() and name.isascii() and len(name) + len(value) < 990:
-            verbatim.append(f"{name}: {value}\r\n".encode("ascii"))
-        else:
-            email[name] = value
-    text = message["text"]
-    email.set_content(text, cte=transfer_encoding(text, eight_bit))
-    if message["html"]:
-        html = message["html"]
-        email.add_alternative(html, subtype="html", cte=transfer_encoding(html, eight_bit))
-    data = email.as_bytes()
-    if verbatim:  # after the From line's headers, before MIME-Version: any order is valid
-        head, separator, rest = data.partition(b"\r\nMIME-Version:")
-        data = head + b"\r\n" + b"".join(verbatim).rstrip(b"\r\n") + separator + rest
-    return data
-
-
 class SMTPBackend:
     """One SMTP connection per batch: none, STARTTLS or implicit TLS, optional login."""
 
-    eight_bit = False
+    eight_bit = False  # 7bit transfer encodings: servers without 8BITMIME get clean mail too
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.host = config["MAIL_HOST"]
@@ -169,7 +110,7 @@ class SMTPBackend:
 class FileBackend:
     """Development: each message becomes an .eml file, and its links are logged."""
 
-    eight_bit = True
+    eight_bit = True  # readable .eml files
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.directory = Path(config["MAIL_FILE_DIR"])

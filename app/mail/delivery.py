@@ -21,19 +21,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select, update
 
 from app.database import utcnow
 from app.extensions import db
-from app.mail.backends import (
-    Backend,
-    ConnectionFailed,
-    PermanentError,
-    TransientError,
-    backend_for,
-    compose,
-    fill,
-)
+from app.mail.backends import Backend, ConnectionFailed, PermanentError, TransientError, backend_for
+from app.mail.compose import compose, fill
 from app.mail.models import OutboxBody, OutboxMessage, OutboxStatus
 from app.mail.services import suppressed_among
 
@@ -72,27 +65,48 @@ def backoff(attempts: int, base_seconds: float) -> timedelta:
     return min(delay, MAX_BACKOFF) * jitter
 
 
+def reclaim_expired(now: datetime) -> None:
+    """Leases that ran out belong to a worker that died: queue their rows again.
+
+    A row whose lease ran out on its last allowed attempt is failed instead (a message that
+    kills every worker must not loop forever). Only in-flight rows are looked at.
+    """
+    max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
+    expired = (M.status == OutboxStatus.SENDING, M.locked_until < now)
+    released = {"claim_token": None, "locked_until": None}
+    for condition, values in (
+        (
+            M.attempts >= max_attempts,
+            {
+                "status": OutboxStatus.FAILED,
+                "last_error": f"Gave up after {max_attempts} attempts "
+                "(the worker stopped each time).",
+            },
+        ),
+        (M.attempts < max_attempts, {"status": OutboxStatus.QUEUED}),
+    ):
+        db.session.execute(
+            update(M)
+            .where(*expired, condition)
+            .values(**released, **values)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+
+
 def claim(limit: int, lease_seconds: int = LEASE_SECONDS) -> tuple[str, list[int]]:
     """Claim up to `limit` due messages for this worker; returns (claim token, ids)."""
-    now = utcnow()
-    max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
-    token = secrets.token_hex(16)
     db.session.commit()  # start from a fresh transaction (SQLite: no stale read snapshot)
-    expired = and_(M.status == OutboxStatus.SENDING, M.locked_until < now)
-    # A lease that ran out on the last attempt: the worker died on it too often.
-    db.session.execute(
-        update(M)
-        .where(expired, M.attempts >= max_attempts)
-        .values(
-            status=OutboxStatus.FAILED,
-            claim_token=None,
-            locked_until=None,
-            last_error=f"Gave up after {max_attempts} attempts (the worker stopped each time).",
-        )
-        .execution_options(synchronize_session=False)
+    now = utcnow()
+    reclaim_expired(now)
+    token = secrets.token_hex(16)
+    # Served by the (status, next_attempt_at) index, in order, however long the history.
+    pick = (
+        select(M.id)
+        .where(M.status == OutboxStatus.QUEUED, M.next_attempt_at <= now)
+        .order_by(M.next_attempt_at)
+        .limit(limit)
     )
-    due = or_(and_(M.status == OutboxStatus.QUEUED, M.next_attempt_at <= now), expired)
-    pick = select(M.id).where(due).order_by(M.next_attempt_at, M.id).limit(limit)
     values = {
         "status": OutboxStatus.SENDING,
         "claim_token": token,
@@ -108,7 +122,7 @@ def claim(limit: int, lease_seconds: int = LEASE_SECONDS) -> tuple[str, list[int
                 .values(**values)
                 .execution_options(synchronize_session=False)
             )
-    else:
+    else:  # one statement: SQLite has one writer at a time, so no one can claim in between
         statement = update(M).where(M.id.in_(pick.scalar_subquery())).values(**values)
         ids = list(
             db.session.scalars(

@@ -125,6 +125,7 @@ def queue_email(
     `subject` is translated by the caller (e.g. with `force_locale`), `context` feeds the
     templates, which render in `locale`. Raises HeaderInjectionError for a line break in
     the subject, name or headers and InvalidAddressError for an address we cannot send to.
+    Bulk mail must carry its recipient's List-Unsubscribe and List-Unsubscribe-Post headers.
     A message to a suppressed address is stored already cancelled, so it is never sent.
     """
     no_line_breaks(subject)
@@ -133,6 +134,10 @@ def queue_email(
     for name, value in (headers or {}).items():
         no_line_breaks(name)
         no_line_breaks(value)
+    if category == MailCategory.BULK and not {"List-Unsubscribe", "List-Unsubscribe-Post"} <= set(
+        headers or {}
+    ):
+        raise ValueError("bulk mail needs List-Unsubscribe and List-Unsubscribe-Post (RFC 8058)")
     text, html = render_email(template, {"subject": subject, **(context or {})}, locale)
     message = OutboxMessage(
         category=category,

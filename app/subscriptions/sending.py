@@ -11,6 +11,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
@@ -206,10 +207,12 @@ def send_test(update: PrayerUpdate, user: Any, language: str) -> OutboxMessage:
         category = MailCategory.BULK
     values["name"] = user.name or values["name"]
     subject, context = updates.email_context(update, language, values)
+    with force_locale(language):
+        test_subject = _("[Test] %(subject)s", subject=subject)
     message = queue_email(
         user.email,
         "prayer_update",
-        subject=_("[Test] %(subject)s", subject=subject),
+        subject=test_subject,
         locale=language,
         to_name=user.name,
         context=context,

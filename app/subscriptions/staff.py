@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -143,7 +142,3 @@ def export_csv(query: Select[tuple[Subscriber]], *, actor: Any, filters: dict[st
         filters=filters,
     )
     return buffer.getvalue()
-
-
-def iter_pages(total: int, per_page: int) -> Iterator[int]:
-    return iter(range(1, (total + per_page - 1) // per_page + 1))

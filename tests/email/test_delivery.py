@@ -303,3 +303,14 @@ def test_two_concurrent_workers_send_each_message_exactly_once(app, mailbox):
     assert {m.category for m in db.session.scalars(select(OutboxMessage))} == {
         MailCategory.TRANSACTIONAL
     }
+
+
+def test_bulk_mail_cannot_be_queued_without_its_unsubscribe_headers():
+    with pytest.raises(ValueError, match="RFC 8058"):
+        queue_email(
+            "reader@example.org",
+            "subscription_manage",
+            subject="News",
+            category=MailCategory.BULK,
+            context={"preferences_url": "http://x/y"},
+        )
