@@ -179,7 +179,7 @@ class Recorder:
         self.token = token
         self.lease_seconds = lease_seconds
         self.max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
-        self.retry_base = current_app.config.get("MAIL_RETRY_SECONDS", 60)
+        self.retry_base = current_app.config["MAIL_RETRY_SECONDS"]
         self.report = Report()
         self.sent_ids: list[int] = []
         self.last_flush = time.monotonic()

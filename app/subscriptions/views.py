@@ -38,7 +38,7 @@ TOKEN_ENDPOINTS = {"confirm", "preferences", "unsubscribe", "resubscribe", "eras
 
 
 def _form_limit() -> str:
-    return current_app.config.get("SUBSCRIBE_RATE_LIMIT", "5/minute;20/hour")
+    return current_app.config["SUBSCRIBE_RATE_LIMIT"]
 
 
 @bp.after_request
