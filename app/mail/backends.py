@@ -56,10 +56,11 @@ class SMTPBackend:
         self.connection: smtplib.SMTP | None = None
 
     def open(self) -> None:
-        context = ssl.create_default_context()
+        context = ssl.create_default_context()  # verifies the server's certificate and name
+        connection: smtplib.SMTP | None = None
         try:
             if self.security == "tls":
-                connection: smtplib.SMTP = smtplib.SMTP_SSL(
+                connection = smtplib.SMTP_SSL(
                     self.host, self.port, timeout=self.timeout, context=context
                 )
             else:
@@ -69,6 +70,8 @@ class SMTPBackend:
             if self.username:
                 connection.login(self.username, self.password)
         except (OSError, smtplib.SMTPException) as error:
+            if connection is not None:
+                connection.close()
             raise ConnectionFailed(f"cannot connect to {self.host}:{self.port}: {error}") from error
         self.connection = connection
 

@@ -46,12 +46,18 @@ def _update_or_404(update_id: int) -> PrayerUpdate:
     return db.session.get(PrayerUpdate, update_id) or abort(404)
 
 
-def _fill_choices(form: UpdateForm) -> None:
+def _fill_choices(form: UpdateForm, update: PrayerUpdate | None) -> None:
+    """Recent published items, plus any older ones the update already includes."""
+    prayers = updates.pickable_prayer_requests()
+    stories = updates.pickable_stories()
+    if update is not None:
+        prayers += [p for p in update.prayer_requests if p not in prayers and p.is_public]
+        stories += [s for s in update.stories if s not in stories and s.is_public]
+    answered = " · " + _("answered")
     form.prayer_ids.choices = [
-        SelectChoice(p.id, p.t("title") + (" · " + _("answered") if p.is_answered else ""))
-        for p in updates.pickable_prayer_requests()
+        SelectChoice(p.id, p.t("title") + (answered if p.is_answered else "")) for p in prayers
     ]
-    form.story_ids.choices = [SelectChoice(s.id, s.t("title")) for s in updates.pickable_stories()]
+    form.story_ids.choices = [SelectChoice(s.id, s.t("title")) for s in stories]
 
 
 def _button() -> None:
@@ -82,7 +88,7 @@ def edit(update_id: int | None = None):
     if request.method == "GET" and update is not None:
         form.prayer_ids.data = [p.id for p in update.prayer_requests]
         form.story_ids.data = [s.id for s in update.stories]
-    _fill_choices(form)
+    _fill_choices(form, update)
     if form.validate_on_submit():
         try:
             update = updates.save_update(
