@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import has_request_context
 from flask_babel import force_locale
@@ -51,6 +51,13 @@ from app.subscriptions.rules import (
 from app.urls import external_url
 
 NOTICE_INTERVAL = timedelta(hours=1)  # at most one confirmation or notice an hour per address
+
+
+class Request(NamedTuple):
+    """What a subscription request did (for staff pages; the public never sees it)."""
+
+    subscriber: Subscriber | None
+    emailed: bool
 
 
 # --- lookups and links ------------------------------------------------------------------------
@@ -236,12 +243,16 @@ def subscribe_request(
     source: str,
     actor: Any = None,
     note: str = "",
-) -> Subscriber | None:
-    """`request_subscription`, also naming the staff member who asked for the person."""
+) -> Request:
+    """`request_subscription`, also naming the staff member who asked for the person.
+
+    Returns what happened, for staff (never shown to the public): the subscriber (None for a
+    suppressed address) and whether an email went out (not within the hour after another).
+    """
     address = clean_address(email)
     name, language, chosen = clean_name(name), clean_language(language), clean_topics(topics)
     if suppression_of(address) is not None:
-        return None  # bounced or complained: never mailed again, and nobody is told
+        return Request(None, False)  # bounced or complained: never mailed again
     subscriber = find(address) or _insert(address, name, language, chosen)
     if subscriber.status == SubscriberStatus.PENDING:
         # Still unconfirmed: the latest request decides what they will confirm.
@@ -257,7 +268,8 @@ def subscribe_request(
         language=language,
     )
     db.session.flush()
-    if _may_notify(subscriber):
+    emailed = _may_notify(subscriber)
+    if emailed:
         if subscriber.status == SubscriberStatus.CONFIRMED:
             with force_locale(subscriber.language):
                 subject = _("You are already subscribed")
@@ -265,7 +277,7 @@ def subscribe_request(
         else:
             _send_confirmation(subscriber, chosen, language, name)
     db.session.flush()
-    return subscriber
+    return Request(subscriber, emailed)
 
 
 def confirm(link_token: str) -> Subscriber:

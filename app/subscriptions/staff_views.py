@@ -80,6 +80,21 @@ def export():
     )
 
 
+def _added_message(subscriber: Subscriber, emailed: bool) -> str:
+    email = subscriber.email
+    if subscriber.status == SubscriberStatus.CONFIRMED:
+        return _("%(email)s is already subscribed.", email=email)
+    if emailed:
+        return _(
+            "We emailed %(email)s a link to confirm. They are subscribed once they press it.",
+            email=email,
+        )
+    return _(
+        "%(email)s was sent a confirmation link less than an hour ago; they can use that one.",
+        email=email,
+    )
+
+
 @bp.route("/add", methods=["GET", "POST"])
 @staff_required(*STAFF)
 def add():
@@ -90,7 +105,7 @@ def add():
         form.language.data = "en"
     if form.validate_on_submit():
         try:
-            subscriber = services.subscribe_request(
+            subscriber, emailed = services.subscribe_request(
                 form.email.data,
                 name=form.name.data or "",
                 language=form.language.data,
@@ -106,18 +121,10 @@ def add():
             db.session.commit()
             if subscriber is None:
                 flash(
-                    _("That address is suppressed (it bounced or complained), so we sent nothing."),
-                    "warning",
+                    _("That address bounced or complained before, so nothing was sent."), "warning"
                 )
                 return redirect(url_for(".index"))
-            flash(
-                _(
-                    "We emailed %(email)s a link to confirm. They are subscribed once they "
-                    "press it.",
-                    email=subscriber.email,
-                ),
-                "success",
-            )
+            flash(_added_message(subscriber, emailed), "success" if emailed else "info")
             return redirect(url_for(".show", subscriber_id=subscriber.id))
     return render_template("staff/subscribers/add.html", form=form)
 

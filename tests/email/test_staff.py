@@ -222,3 +222,14 @@ def test_the_dashboard_gets_subscriber_counts_for_editors_only(app):
         ]
         assert not [p for p in panels_for(moderator) if "subscribers" in p.template]
         assert "Failed emails" not in [a.label for a in attention_for(editor)]
+
+
+def test_staff_are_told_what_adding_someone_did(client, editor):
+    make_subscriber("already@example.org")
+    data = {"name": "", "language": "en", "topics": ["prayer"], "how": "in-person"}
+    first = submit(client, "/staff/subscribers/add", {**data, "email": "new@example.org"})
+    assert "We emailed new@example.org a link" in text_of(client.get(first.headers["Location"]))
+    again = submit(client, "/staff/subscribers/add", {**data, "email": "new@example.org"})
+    assert "less than an hour ago" in text_of(client.get(again.headers["Location"]))
+    known = submit(client, "/staff/subscribers/add", {**data, "email": "already@example.org"})
+    assert "already subscribed" in text_of(client.get(known.headers["Location"]))
