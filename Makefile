@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 export PORT
 
-.PHONY: install run test test-postgres lint format bench translations clean
+.PHONY: install run test test-postgres lint format bench bench-mail translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,8 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 	@echo "Serving the site at http://127.0.0.1:$(PORT) (Ctrl-C stops it; mail is written to instance/mail/)"
-	@$(FLASK) mail worker --quiet & worker=$$!; \
+	@export SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; \
+	$(FLASK) mail worker --quiet & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
@@ -54,6 +55,10 @@ format: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# Email: enqueue one update for 10,000 subscribers, deliver it with 1, 2 and 4 workers.
+bench-mail: install
+	$(BIN)/python -m bench.mail_bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

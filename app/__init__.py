@@ -75,11 +75,15 @@ def register_blueprints(app: Flask) -> None:
     from app.content.media_views import bp as media_staff_bp
     from app.content.staff_views import bp as content_staff_bp
     from app.content.views import bp as content_bp
+    from app.mail.staff_views import bp as mail_staff_bp
     from app.site.views import bp as site_bp
     from app.staff.audit_views import bp as audit_bp
     from app.staff.settings_views import bp as settings_bp
     from app.staff.views import bp as staff_bp
     from app.staff.views import nest
+    from app.subscriptions.staff_updates import bp as updates_staff_bp
+    from app.subscriptions.staff_views import bp as subscribers_staff_bp
+    from app.subscriptions.views import bp as subscriptions_bp
 
     # Staff pages of each feature nest under the staff blueprint, whose before_request
     # guard (staff role + two-factor) then covers them all. `nest` registers each once per
@@ -92,6 +96,9 @@ def register_blueprints(app: Flask) -> None:
     nest(leaders_bp, "/leaders")
     nest(people_bp, "/people")
     nest(requests_staff_bp, "/requests")
+    nest(subscribers_staff_bp, "/subscribers")
+    nest(updates_staff_bp, "/updates")
+    nest(mail_staff_bp, "/mail")
     app.register_blueprint(staff_bp, url_prefix="/staff")
     for blueprint in (
         content_bp,
@@ -101,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
         comments_bp,
         requests_bp,
         nk_bible_bp,
+        subscriptions_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -12,6 +12,8 @@ from app.bible_requests.cli import requests_cli
 from app.comments.cli import comments
 from app.demo import load_demo
 from app.extensions import db
+from app.mail.cli import mail
+from app.subscriptions.cli import updates
 
 demo = AppGroup("demo", help="Demo content for a local site (never for production).")
 demo.add_command(demo_totp)
@@ -52,5 +54,14 @@ def restore_command(path: str) -> None:
 
 
 def register(app: Flask) -> None:
-    for group in (demo, users, comments, requests_cli, backup_command, restore_command):
+    for group in (
+        demo,
+        users,
+        mail,
+        updates,
+        comments,
+        requests_cli,
+        backup_command,
+        restore_command,
+    ):
         app.cli.add_command(group)

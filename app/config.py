@@ -47,6 +47,8 @@ ENVIRONMENT: dict[str, type] = {
     "MAIL_FROM": str,
     "MAIL_MAX_ATTEMPTS": int,
     "MAIL_BATCH_SIZE": int,
+    "MAIL_RETRY_SECONDS": int,
+    "SUBSCRIBE_RATE_LIMIT": str,
     "DISPLAY_TIMEZONE": str,
     "RATELIMIT_STORAGE_URI": str,
     "RATELIMIT_ENABLED": bool,
@@ -88,6 +90,8 @@ class Config:
     MAIL_FROM = "VOM Korea <newcomers@vomkorea.example>"
     MAIL_MAX_ATTEMPTS = 8
     MAIL_BATCH_SIZE = 100
+    MAIL_RETRY_SECONDS = 60  # first retry after this; each next one waits twice as long
+    SUBSCRIBE_RATE_LIMIT = "5/minute;20/hour"  # subscribe and manage forms, per client
 
     LANGUAGES = ("en", "ko")
     BABEL_DEFAULT_LOCALE = "en"

@@ -47,6 +47,8 @@ class CommentForm(AntiSpamForm):
     )
     body = _body_field()
     notify_replies = BooleanField(_l("Email me when someone replies"))
+    # Starts the double opt-in of the prayer-update emails (a confirmation email is sent).
+    subscribe_updates = BooleanField(_l("Also send me prayer updates"))
     parent_id = HiddenField()
 
 

@@ -27,6 +27,7 @@ from app.extensions import db, limiter
 from app.forms import EmptyForm
 from app.i18n import current_language
 from app.security import ip_hash, public
+from app.subscriptions.services import SubscriptionError, request_subscription
 
 bp = Blueprint("comments", __name__)
 
@@ -87,6 +88,19 @@ def post(target: str, slug: str):
     except services.CommentRefused as refused:
         getattr(form, refused.field, form.body).errors = [refused.message]
         return _show_again(target, item, form, 422)
+    if not as_staff and form.subscribe_updates.data and comment.status != CommentStatus.SPAM:
+        try:
+            request_subscription(
+                form.email.data,
+                name=form.name.data,
+                language=current_language(),
+                topics=("prayer",),
+                source="comment",
+            )
+        except SubscriptionError as refused:
+            form.subscribe_updates.errors = [str(refused)]
+            db.session.rollback()
+            return _show_again(target, item, form, 422)
     db.session.commit()
     if comment.status == CommentStatus.APPROVED:
         flash(_("Thank you for your comment."), "success")

@@ -36,7 +36,7 @@ def leader(client):
 def test_the_check_asks_every_question_in_the_ministry_s_terms(client, leader):
     page = soup(client.get(URL))
     assert page.h1.get_text(strip=True) == "Before you ask for NK Bibles"
-    legends = [legend.get_text(" ", strip=True) for legend in page.select("form legend")]
+    legends = [legend.get_text(" ", strip=True) for legend in page.select("main form legend")]
     assert len(legends) == len(QUESTIONS)
     text = page.get_text(" ")
     for phrase in (

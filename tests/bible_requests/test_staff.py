@@ -239,7 +239,9 @@ def test_reviewers_edit_and_add_decline_reasons(client, reviewer):
     actions = [
         e.action
         for e in db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action.like("bible_decline%"))
+            select(AuditEvent)
+            .where(AuditEvent.action.like("bible_decline%"))
+            .order_by(AuditEvent.id)
         )
     ]
     assert actions == ["bible_decline_template.update", "bible_decline_template.create"]

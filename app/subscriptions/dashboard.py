@@ -1,0 +1,60 @@
+"""What the staff dashboard shows about email: subscribers per topic, failed and paused sends."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.mail.services import failed_count
+from app.security import Role
+from app.staff.dashboard import Attention, Panel, attention_provider, register_panel
+from app.subscriptions import staff
+from app.subscriptions.models import TOPIC_LABELS, PrayerUpdate, SubscriberStatus, UpdateStatus
+
+
+@attention_provider
+def email_attention() -> list[Attention]:
+    items = []
+    failed = failed_count()
+    if failed:
+        items.append(
+            Attention(
+                _("Failed emails"), failed, url_for("staff.mail.failed"), (Role.ADMIN,), "danger"
+            )
+        )
+    paused = db.session.scalar(
+        select(func.count())
+        .select_from(PrayerUpdate)
+        .where(PrayerUpdate.status == UpdateStatus.PAUSED)
+    )
+    if paused:
+        items.append(
+            Attention(
+                _("Paused prayer updates"),
+                paused,
+                url_for("staff.updates.index"),
+                (Role.EDITOR, Role.ADMIN),
+                "warning",
+            )
+        )
+    return items
+
+
+def subscribers_panel() -> dict:
+    per_topic = staff.confirmed_per_topic()
+    return {
+        "per_topic": [(TOPIC_LABELS[topic], count) for topic, count in per_topic.items()],
+        "pending": staff.status_counts()[SubscriberStatus.PENDING],
+    }
+
+
+register_panel(
+    Panel(
+        template="staff/subscribers/_panel.html",
+        context=subscribers_panel,
+        roles=(Role.EDITOR, Role.ADMIN),
+        order=40,
+    )
+)
