@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from markupsafe import Markup
 from wtforms import (
@@ -34,6 +33,7 @@ from wtforms.validators import (
 from app.antispam import AntiSpamForm
 from app.bible_requests.eligibility import QUESTIONS
 from app.database import utcnow
+from app.forms import Form
 from app.settings import get_setting
 
 PLAN_MIN_CHARS = 120
@@ -61,7 +61,7 @@ class WholeNumberField(IntegerField):
             raise StopValidation()
 
 
-def _build_eligibility_form() -> type[FlaskForm]:
+def _build_eligibility_form() -> type[Form]:
     fields = {
         q.name: RadioField(
             q.label,
@@ -70,7 +70,7 @@ def _build_eligibility_form() -> type[FlaskForm]:
         )
         for q in QUESTIONS
     }
-    return type("EligibilityForm", (FlaskForm,), fields)
+    return type("EligibilityForm", (Form,), fields)
 
 
 EligibilityForm = _build_eligibility_form()
@@ -80,7 +80,7 @@ def today() -> date:
     return utcnow().date()
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     quantity = WholeNumberField(
         _l("How many NK Bibles do you ask for?"),
         validators=[
@@ -183,7 +183,7 @@ class RequestForm(FlaskForm):
             )
 
 
-class VerificationForm(FlaskForm):
+class VerificationForm(Form):
     photos = MultipleFileField(
         _l("Photos of the Bibles being given (1 to 10; JPEG, PNG or WebP)"),
         render_kw={"accept": "image/jpeg,image/png,image/webp"},

@@ -88,6 +88,9 @@ def _template_helpers(state) -> None:
         request_state_tone=labels.state_tone,
         request_action_label=labels.action_label,
         request_event_label=labels.event_label,
+        stock_kind_label=labels.stock_kind_label,
+        verification_outcome_label=labels.outcome_label,
+        defector_state_label=labels.defector_state_label,
     )
 
 

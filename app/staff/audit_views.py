@@ -10,12 +10,12 @@ import json
 from flask import Blueprint, Response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from app.audit import record
 from app.extensions import db
+from app.forms import Form
 from app.security import Role, staff_required
 from app.staff.activity import (
     AuditFilters,
@@ -32,7 +32,7 @@ EXPORT_MAX = 10_000
 CSV_COLUMNS = ("id", "created_at", "actor", "action", "object_type", "object_id", "note", "data")
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
