@@ -6,6 +6,7 @@ then Accept-Language, then English.
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -126,6 +127,25 @@ def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code)
 
 
+# How states stored as enum values are named on pages: {(enum class, value): lazy label}.
+_ENUM_LABELS: dict[tuple[type, str], Any] = {}
+
+
+def register_labels(labels: dict[enum.Enum, Any]) -> None:
+    """Name an enum's members for people (lazy strings); templates show them with `| label`."""
+    for member, text in labels.items():
+        _ENUM_LABELS[(type(member), member.value)] = text
+
+
+def enum_label(member: Any, kind: type[enum.Enum] | None = None) -> str:
+    """The registered label of `member` (or of `kind(member)` for a stored plain value), in
+    the visitor's language; its value if it has none."""
+    if kind is not None:
+        member = kind(member)
+    text = _ENUM_LABELS.get((type(member), member.value))
+    return str(text) if text is not None else str(member.value)
+
+
 def seed_datetime(value: datetime | None) -> str:
     """'March 04, 2020 at 6:51 pm' in English, '2020년 3월 4일 오후 6:51' in Korean."""
     if value is None:
@@ -168,6 +188,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["seed_date"] = seed_date
     app.jinja_env.filters["iso_datetime"] = iso_datetime
     app.jinja_env.filters["month_year"] = month_year
+    app.jinja_env.filters["label"] = enum_label
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["other_language"] = other_language
     app.jinja_env.globals["switch_language_url"] = switch_language_url

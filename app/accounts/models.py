@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     DateTime,
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import TimestampMixin, utcnow
 from app.extensions import db
+from app.i18n import register_labels
 from app.security import Role
 
 
@@ -184,6 +186,18 @@ class LeaderStatus(enum.StrEnum):
     VERIFIED = "verified"
     REJECTED = "rejected"
     SUSPENDED = "suspended"
+
+
+register_labels(
+    {
+        LeaderStatus.UNCONFIRMED: _l("Email not confirmed"),
+        LeaderStatus.PENDING_REVIEW: _l("Awaiting review"),
+        LeaderStatus.INFO_REQUESTED: _l("Information requested"),
+        LeaderStatus.VERIFIED: _l("Verified"),
+        LeaderStatus.REJECTED: _l("Not approved"),
+        LeaderStatus.SUSPENDED: _l("Suspended"),
+    }
+)
 
 
 class LeaderProfile(TimestampMixin, db.Model):
