@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from babel.dates import format_skeleton
+from babel.dates import format_skeleton, get_timezone_name
 from flask import Flask, current_app, request
 from flask_babel import (
     format_date,
@@ -87,20 +87,23 @@ def alternate_url(language: str | None) -> str:
     return absolute(request.path) + (f"?{query}" if query else "")
 
 
-def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+def ngettext(singular: str, plural: str, count: int, /, **variables: Any) -> str:
     """`flask_babel.ngettext` with `%(num)s` written in the visitor's locale (1,234).
 
     (flask_babel's own takes the count as `num` and so cannot be given a formatted one.)
     """
-    variables.setdefault("num", format_number(num))
-    return get_translations().ungettext(singular, plural, num) % variables
+    variables.setdefault("num", format_number(count))
+    return get_translations().ungettext(singular, plural, count) % variables
 
 
 @pass_context
-def _template_ngettext(context: Any, singular: str, plural: str, num: int, **variables: Any) -> str:
-    """Templates' `ngettext`, as Jinja's new-style one, with the count formatted (1,234)."""
-    variables.setdefault("num", format_number(num))
-    text = get_translations().ungettext(singular, plural, num)
+def _template_ngettext(
+    context: Any, singular: str, plural: str, count: int, /, **variables: Any
+) -> str:
+    """Templates' `ngettext`, as Jinja's new-style one, with the count formatted (1,234);
+    `num=` may replace it (e.g. with the number in <strong>)."""
+    variables.setdefault("num", format_number(count))
+    text = get_translations().ungettext(singular, plural, count)
     if context.eval_ctx.autoescape:
         # As Jinja does: the catalogue's text is ours; `%` then escapes the variables.
         text = Markup(text)  # noqa: S704  # nosec B704
@@ -120,6 +123,11 @@ def month_year(value: date) -> str:
 def month_name(value: date) -> str:
     """'Mar' / '3월'."""
     return format_skeleton("MMM", value, locale=get_locale())
+
+
+def timezone_name(zone: str) -> str:
+    """'Korean Time' / '한국 시간' for 'Asia/Seoul'."""
+    return get_timezone_name(zone, locale=get_locale())
 
 
 def language_name(code: str) -> str:
@@ -189,6 +197,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["iso_datetime"] = iso_datetime
     app.jinja_env.filters["month_year"] = month_year
     app.jinja_env.filters["label"] = enum_label
+    app.jinja_env.filters["timezone_name"] = timezone_name
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["other_language"] = other_language
     app.jinja_env.globals["switch_language_url"] = switch_language_url

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from markupsafe import Markup
@@ -158,7 +159,9 @@ class RequestForm(Form):
     def validate_quantity(self, field) -> None:
         cap = int(get_setting("request_cap"))
         if field.data and field.data > cap:
-            raise ValidationError(_l("At most %(cap)d Bibles can be asked for at a time.", cap=cap))
+            raise ValidationError(
+                _l("At most %(cap)s Bibles can be asked for at a time.", cap=format_number(cap))
+            )
         people = self.nk_in_discipleship.data
         if field.data and people and field.data > people:
             raise ValidationError(
@@ -224,7 +227,10 @@ class VerificationForm(Form):
     def validate_bibles_given(self, field) -> None:
         if field.data is not None and field.data > self.shipped_quantity:
             raise ValidationError(
-                _l("We sent %(n)d Bibles; enter at most that many.", n=self.shipped_quantity)
+                _l(
+                    "We sent %(n)s Bibles; enter at most that many.",
+                    n=format_number(self.shipped_quantity),
+                )
             )
 
     def validate(self, extra_validators=None) -> bool:

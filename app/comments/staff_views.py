@@ -17,6 +17,7 @@ from app.extensions import db
 from app.forms import EmptyForm
 from app.i18n import ngettext
 from app.security import Role, staff_required
+from app.staff.activity import register_action_labels, register_object_type_labels
 from app.staff.dashboard import Attention, attention_provider
 from app.urls import safe_next
 
@@ -264,3 +265,18 @@ def toggle_open(target: str, item_id: int):
     db.session.commit()
     flash(_("Comments are open.") if is_open else _("Comments are closed."), "success")
     return redirect(_back(url_for(".queue", item=f"{target}-{item_id}")))
+
+
+register_action_labels(
+    {
+        "comment.post": _l("Posted a comment"),
+        "comment.edit": _l("Edited a comment"),
+        "comment.pending": _l("Moved a comment back to pending"),
+        "comment.approved": _l("Approved a comment"),
+        "comment.spam": _l("Marked a comment as spam"),
+        "comment.trash": _l("Moved a comment to the trash"),
+        "comment.open": _l("Opened comments"),
+        "comment.close": _l("Closed comments"),
+    }
+)
+register_object_type_labels({"Comment": _l("Comment")})

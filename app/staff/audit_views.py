@@ -19,11 +19,18 @@ from app.forms import Form
 from app.security import Role, staff_required
 from app.staff.activity import (
     AuditFilters,
+    action_label,
     audit_query,
     describe,
     known_actions,
     known_object_types,
+    object_type_label,
 )
+
+
+def _named(label: str, code: str) -> str:
+    return code if label == code else f"{label} ({code})"
+
 
 bp = Blueprint("audit", __name__)
 
@@ -59,8 +66,13 @@ def _filters() -> tuple[AuditFilterForm, AuditFilters]:
     """The filter form read from the query string; fields with errors are not applied."""
     form = AuditFilterForm(formdata=request.args)
     any_label = str(_l("Any"))
-    form.action.choices = [("", any_label)] + [(a, a) for a in known_actions()]
-    form.object_type.choices = [("", any_label)] + [(t, t) for t in known_object_types()]
+    # Named in the reader's language, with the stored code beside it (it is what the CSV has).
+    form.action.choices = [("", any_label)] + [
+        (a, _named(action_label(a), a)) for a in known_actions()
+    ]
+    form.object_type.choices = [("", any_label)] + [
+        (t, _named(object_type_label(t), t)) for t in known_object_types()
+    ]
     form.validate()
 
     def value(field, default=None):
