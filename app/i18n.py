@@ -73,6 +73,20 @@ def _query_with(language: str | None) -> str:
     return urlencode(pairs)
 
 
+def N_(text: str) -> str:
+    """Marks a text the code stores (an audit note, a history note) for translation: it is
+    extracted into the catalogue and translated where it is shown, with `stored_text`."""
+    return text
+
+
+def stored_text(text: str | None) -> str:
+    """A stored note in the reader's language when the code wrote it (marked with `N_`);
+    anything a person wrote is shown as it is. Never %-formatted (notes may hold a %)."""
+    if not text:
+        return ""
+    return get_translations().ugettext(text)
+
+
 def switch_language_url(language: str) -> str:
     """This page in `language`: same path, the other query parameters kept."""
     return f"{request.path}?{_query_with(language)}"
@@ -198,6 +212,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["month_year"] = month_year
     app.jinja_env.filters["label"] = enum_label
     app.jinja_env.filters["timezone_name"] = timezone_name
+    app.jinja_env.filters["stored_text"] = stored_text
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["other_language"] = other_language
     app.jinja_env.globals["switch_language_url"] = switch_language_url

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.forms import EmptyForm
-from app.i18n import ngettext
+from app.i18n import N_, ngettext
 from app.mail import services
 from app.mail.forms import SuppressForm
 from app.mail.models import OutboxMessage, OutboxStatus, SuppressedAddress, SuppressionReason
@@ -69,7 +69,7 @@ def bounced(message_id: int):
     services.suppress(
         message.to_address,
         SuppressionReason.HARD_BOUNCE,
-        note="staff, from the failed email list",
+        note=N_("staff, from the failed email list"),
         actor=current_user,
     )
     db.session.commit()

@@ -16,6 +16,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from app.audit import record
 from app.extensions import db
 from app.forms import Form
+from app.i18n import N_
 from app.security import Role, staff_required
 from app.staff.activity import (
     AuditFilters,
@@ -128,7 +129,7 @@ def export():
         row = (e.id, e.created_at.isoformat(sep=" "), e.actor_label, e.action, e.object_type)
         data = json.dumps(e.data, ensure_ascii=False, sort_keys=True, default=str)
         writer.writerow([_cell(v) for v in (*row, e.object_id, e.note, data)])
-    record("audit.export", note="audit log", rows=len(events), filters=filters.as_args())
+    record("audit.export", note=N_("audit log"), rows=len(events), filters=filters.as_args())
     db.session.commit()
     return Response(
         out.getvalue(),
