@@ -5,15 +5,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import current_app
+
 from app.bible_requests import defectors
+from app.bible_requests.eligibility import REASONS
 from app.bible_requests.models import RequestState
-from app.comments.models import CommentStatus
+from app.comments.models import Comment, CommentStatus
+from app.comments.notifications import stop_token
 from app.demo import load_demo
 from app.extensions import db
 from app.mail.models import OutboxMessage, OutboxStatus, SuppressionReason
 from app.mail.services import queue_email, suppress
 from app.security import Role
+from app.subscriptions import tokens
 from app.subscriptions.models import SubscriberStatus
+from app.subscriptions.sending import send_now
 from tests.bible_requests.factories import make_request
 from tests.comments.factories import make_comment
 from tests.email.factories import link_token, make_subscriber, make_update
@@ -27,8 +33,12 @@ S = RequestState
 class Site:
     leader: object
     admin: object
+    new_leader: object
+    receiving_leader: object
     public: list[str] = field(default_factory=list)
     leader_pages: list[str] = field(default_factory=list)
+    new_leader_pages: list[str] = field(default_factory=list)
+    receiving_leader_pages: list[str] = field(default_factory=list)
     staff_pages: list[str] = field(default_factory=list)
 
 
@@ -59,6 +69,9 @@ def build_site() -> Site:
         for state in (S.SUBMITTED, S.SHIPPED, S.VERIFICATION_SUBMITTED, S.DECLINED)
     }
     own = make_request(S.APPROVED, leader=leader, reviewer=reviewer, stock=10)
+    new_leader = make_leader(name="이새롬")
+    receiving_leader = make_leader(name="박수령")
+    receiving = make_request(S.RECEIVED, leader=receiving_leader, reviewer=reviewer, stock=10)
     done = make_request(S.VERIFIED, leader=make_leader(), reviewer=reviewer, stock=10)
     dreq = defectors.submit(
         {
@@ -79,12 +92,20 @@ def build_site() -> Site:
     failed.status = OutboxStatus.FAILED
     failed.last_error = "550 mailbox unavailable"
     update = make_update(prayers=prayers[:1], stories=[story])
+    sent_update = make_update(prayers=prayers[:1], stories=[story], subject_ko="지난 기도 소식")
+    send_now(sent_update, admin)
     image = make_image()
     db.session.commit()
     assert db.session.get(OutboxMessage, failed.id)
 
-    site = Site(leader=leader, admin=admin)
+    db.session.commit()
+    site = Site(
+        leader=leader, admin=admin, new_leader=new_leader, receiving_leader=receiving_leader
+    )
     token = link_token(subscriber)
+    confirm = tokens.confirmation_token(subscriber.token, ["prayer"], "ko", "")
+    with current_app.test_request_context():
+        stop = stop_token(db.session.get(Comment, pending.id))
     site.public = [
         "/",
         "/stories/",
@@ -103,6 +124,10 @@ def build_site() -> Site:
         f"/unsubscribe/{token}",
         "/subscription/erased",
         "/updates/",
+        f"/updates/{sent_update.id}",
+        f"/subscribe/confirm/{confirm}",
+        f"/comments/stop/{stop}",
+        "/nk-bible/thanks?lang=ko",
         "/account/login",
         "/account/signup",
         "/account/signup/check-email",
@@ -121,6 +146,15 @@ def build_site() -> Site:
         "/requests/",
         f"/requests/{own.id}",
         f"/requests/{own.id}/cards",
+    ]
+    site.new_leader_pages = [
+        "/requests/eligibility",
+        "/requests/not-eligible?" + "&".join(f"reason={key}" for key in REASONS),
+        "/requests/new",  # after the eligibility check (the test answers it first)
+    ]
+    site.receiving_leader_pages = [
+        f"/requests/{receiving.id}",
+        f"/requests/{receiving.id}/verification",
     ]
     site.staff_pages = [
         "/staff/",

@@ -15,7 +15,8 @@ import re
 
 from bs4 import BeautifulSoup, Comment, Doctype
 
-from tests.helpers import login
+from tests.bible_requests.factories import ELIGIBLE
+from tests.helpers import login, submit
 from tests.i18n.catalog import KO_PO, extracted, key, read_catalog
 from tests.i18n.site import build_site
 
@@ -123,12 +124,18 @@ def test_public_leader_and_staff_pages_read_entirely_in_korean(app):
     site = build_site()
     exact, patterns = english_messages()
     visitor, leader, admin = app.test_client(), app.test_client(), app.test_client()
+    new_leader, receiving_leader = app.test_client(), app.test_client()
     login(leader, site.leader)
     login(admin, site.admin, mfa=True)
+    login(receiving_leader, site.receiving_leader)
+    login(new_leader, site.new_leader)
+    submit(new_leader, "/requests/eligibility", ELIGIBLE)
     problems = []
     for client, urls in (
         (visitor, site.public),
         (leader, site.leader_pages),
+        (new_leader, site.new_leader_pages),
+        (receiving_leader, site.receiving_leader_pages),
         (admin, site.staff_pages),
     ):
         for url in urls:
