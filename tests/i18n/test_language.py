@@ -60,6 +60,8 @@ def test_a_first_visit_follows_the_browser_language(client):
     assert soup(korean).html["lang"] == "ko"
     # Only a choice made on the site is remembered.
     assert not [c for c in korean.headers.getlist("Set-Cookie") if c.startswith("lang=")]
+    region_only = client.get("/stories/", headers={"Accept-Language": "ko-KR"})
+    assert soup(region_only).html["lang"] == "ko"
     other = client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
     assert soup(other).html["lang"] == "en"
     chosen = client.get("/?lang=en", headers={"Accept-Language": "ko"})
