@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 export PORT
 
-.PHONY: install run test test-postgres lint format bench bench-mail translations clean
+.PHONY: install run test test-postgres lint format bench bench-mail translations translations-update clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,17 @@ $(AXE): package.json
 
 install: $(VENV)/.installed translations $(AXE)
 
-translations: | $(BIN)/python
+# Message catalogues (README "Languages"): compile the .po files into the .mo files the app
+# reads (git-ignored, so every install compiles them) ...
+translations: $(VENV)/.installed
 	@$(BIN)/pybabel compile -d app/translations >/dev/null
+
+# ... and after changing strings in the code: extract them into messages.pot and merge them
+# into each language's .po (settings in pyproject.toml [tool.babel.*]); then translate.
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract
+	$(BIN)/pybabel update
+	@echo "Now translate the new or changed messages (empty msgstr) in app/translations/*/LC_MESSAGES/messages.po, then: make translations"
 
 run: install
 	$(FLASK) db upgrade

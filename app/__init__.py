@@ -142,10 +142,12 @@ def register_commands(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app.settings import get_setting
+    from app.settings import get_setting, localized_setting
     from app.urls import external_url
 
-    app.jinja_env.globals.update(get_setting=get_setting, external_url=external_url)
+    app.jinja_env.globals.update(
+        get_setting=get_setting, localized_setting=localized_setting, external_url=external_url
+    )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

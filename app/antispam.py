@@ -12,9 +12,10 @@ import time
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from wtforms import HiddenField, StringField
+
+from app.forms import Form
 
 MIN_SECONDS = 3  # a person needs longer than this to fill in a form
 MAX_AGE_SECONDS = 24 * 3600
@@ -39,7 +40,7 @@ def seconds_since_shown(token: str | None) -> float | None:
     return time.time() - shown
 
 
-class AntiSpamForm(FlaskForm):
+class AntiSpamForm(Form):
     # Named like a field bots love to fill; hidden from people by CSS and aria-hidden.
     website = StringField(_l("Website"))
     shown_at = HiddenField()

@@ -50,6 +50,12 @@ DEFAULT_CONTACT = (
     "Email: newcomers@vomkorea.example\n"
     "Phone: +82-2-0000-0000"
 )
+DEFAULT_CONTACT_KO = (
+    "한국 순교자의 소리\n"
+    "대한민국 서울특별시 구로구\n"
+    "이메일: newcomers@vomkorea.example\n"
+    "전화: 02-0000-0000"
+)
 
 SETTINGS: dict[str, Setting] = {
     s.key: s
@@ -70,6 +76,16 @@ SETTINGS: dict[str, Setting] = {
             "ministry",
             N_("Contact details"),
             N_("Shown on the About page and printed on the cards given with each Bible."),
+            maximum=1000,
+            format="multiline",
+        ),
+        Setting(
+            "contact_details_ko",
+            DEFAULT_CONTACT_KO,
+            str,
+            "ministry",
+            N_("Contact details (Korean)"),
+            N_("Shown instead of the contact details to people who read the site in Korean."),
             maximum=1000,
             format="multiline",
         ),
@@ -225,6 +241,21 @@ def get_setting(key: str) -> Any:
     definition = SETTINGS[key]
     value = _stored().get(key, definition.default)
     return definition.default if value is None else value
+
+
+def localized_setting(key: str, language: str | None = None) -> Any:
+    """`<key>_ko` for Korean readers when that setting exists and is filled in, else `key`.
+
+    `language` defaults to the visitor's (or, in email, the recipient's) language.
+    """
+    from app.i18n import current_language
+
+    korean = f"{key}_ko"
+    if (language or current_language()) == "ko" and korean in SETTINGS:
+        value = get_setting(korean)
+        if value:
+            return value
+    return get_setting(key)
 
 
 def all_settings() -> dict[str, Any]:

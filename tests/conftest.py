@@ -29,6 +29,13 @@ from app.extensions import cache, db, limiter
 ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"))
 
 
+def pytest_sessionstart(session) -> None:
+    """Korean pages need compiled catalogues: compile any that changed (`make translations`)."""
+    from tests.i18n.catalog import compile_if_stale
+
+    compile_if_stale()
+
+
 class CatchingHandler:
     """An SMTP server's handler that keeps every message it receives."""
 

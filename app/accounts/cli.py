@@ -11,6 +11,7 @@ from app.accounts.passwords import password_problem
 from app.audit import record
 from app.database import utcnow
 from app.extensions import db
+from app.i18n import N_
 from app.security import Role
 
 users = AppGroup("users", help="Accounts: create staff, change roles, disable, reminders.")
@@ -47,7 +48,7 @@ def create(email: str, roles: tuple[str, ...], name: str, password: str) -> None
         raise click.ClickException(f"The password cannot be used: {problem}")
     user = services.create_user(email, password, name=name, roles=tuple(Role(r) for r in roles))
     user.email_confirmed_at = utcnow()
-    record("users.create", user, note="command line", roles=sorted(roles), security=True)
+    record("users.create", user, note=N_("command line"), roles=sorted(roles), security=True)
     db.session.commit()
     click.echo(f"Created {user.email} with roles: {', '.join(sorted(roles)) or 'none'}.")
     if any(Role(r) != Role.LEADER for r in roles):
@@ -61,7 +62,9 @@ def set_role(email: str, roles: tuple[str, ...]) -> None:
     """Give an account exactly ROLES (none removes every role): set-role a@b.org admin editor"""
     user = _user(email)
     try:
-        changed = people.set_roles(user, [Role(r) for r in roles], actor=None, note="command line")
+        changed = people.set_roles(
+            user, [Role(r) for r in roles], actor=None, note=N_("command line")
+        )
     except people.LastAdmin as error:
         raise click.ClickException(
             f"{user.email} is the last active admin; make someone else an admin first."
@@ -92,7 +95,7 @@ def disable(email: str, note: str) -> None:
 def enable(email: str) -> None:
     """Allow a disabled account to sign in again."""
     user = _user(email)
-    people.enable(user, actor=None, note="command line")
+    people.enable(user, actor=None, note=N_("command line"))
     db.session.commit()
     click.echo(f"Enabled {user.email}.")
 
@@ -104,7 +107,7 @@ def reset_two_factor(email: str) -> None:
     user = _user(email)
     if not user.totp_enabled:
         raise click.ClickException(f"{user.email} has no two-factor authentication.")
-    people.reset_two_factor(user, actor=None, note="command line")
+    people.reset_two_factor(user, actor=None, note=N_("command line"))
     db.session.commit()
     click.echo(f"Two-factor authentication removed for {user.email}.")
 

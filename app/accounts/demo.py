@@ -17,6 +17,7 @@ from app.accounts.models import LeaderEvent, LeaderProfile, LeaderStatus, Organi
 from app.audit import record
 from app.database import utcnow
 from app.extensions import db
+from app.i18n import N_
 from app.security import Role
 from app.settings import get_setting
 
@@ -68,11 +69,11 @@ def load_demo_accounts() -> list[str]:
             LeaderEvent(
                 profile=profile,
                 to_status=LeaderStatus.VERIFIED,
-                internal_note="Demo account created by flask demo load.",
+                internal_note=N_("Demo account created by flask demo load."),
             )
         )
         db.session.flush()
-        record("users.create", leader, note="flask demo load", demo=True)
+        record("users.create", leader, note=N_("flask demo load"), demo=True)
         lines.append(f"Created: demo leader {DEMO_LEADER} with password {password}")
     else:
         lines.append(f"Already there: demo leader {DEMO_LEADER}")
@@ -84,7 +85,7 @@ def load_demo_accounts() -> list[str]:
         admin.email_confirmed_at = now
         admin.totp_secret = totp.new_secret()
         db.session.flush()
-        record("users.create", admin, note="flask demo load", demo=True, security=True)
+        record("users.create", admin, note=N_("flask demo load"), demo=True, security=True)
         lines.append(f"Created: demo admin {DEMO_ADMIN} with password {password}")
         lines.append(f"  two-factor secret (add it to an authenticator app): {admin.totp_secret}")
         lines.append(f"  or print the current code: flask --app wsgi demo totp {DEMO_ADMIN}")

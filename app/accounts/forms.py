@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -29,6 +28,7 @@ from wtforms.validators import (
 from app.accounts.models import OrganizationType
 from app.accounts.passwords import MAX_LENGTH, password_problem
 from app.antispam import AntiSpamForm
+from app.forms import Form
 
 LANGUAGES = [SelectChoice("en", "English"), SelectChoice("ko", "한국어")]
 
@@ -93,13 +93,13 @@ class NewPasswordMixin:
             raise ValidationError(problem)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
     remember = BooleanField(_l("Keep me signed in on this device for 30 days (leaders only)"))
 
 
-class TwoFactorForm(FlaskForm):
+class TwoFactorForm(Form):
     code = StringField(
         _l("Six-digit code from your authenticator app, or a recovery code"),
         validators=[DataRequired(), Length(min=6, max=24)],
@@ -107,7 +107,7 @@ class TwoFactorForm(FlaskForm):
     )
 
 
-class EnrollForm(FlaskForm):
+class EnrollForm(Form):
     code = StringField(
         _l("Six-digit code from your authenticator app"),
         validators=[DataRequired(), Length(min=6, max=12)],
@@ -115,7 +115,7 @@ class EnrollForm(FlaskForm):
     )
 
 
-class LeaderProfileForm(FlaskForm):
+class LeaderProfileForm(Form):
     """What a leader tells us about their existing NK discipleship ministry."""
 
     organization = StringField(
@@ -215,17 +215,17 @@ class ProfileUpdateForm(LeaderProfileForm):
     )
 
 
-class EmailForm(FlaskForm):
+class EmailForm(Form):
     """Asking for a password-reset link."""
 
     email = email_field()
 
 
-class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+class ResetPasswordForm(NewPasswordMixin, Form):
     pass
 
 
-class AcceptInviteForm(NewPasswordMixin, FlaskForm):
+class AcceptInviteForm(NewPasswordMixin, Form):
     name = name_field()
 
 
@@ -237,22 +237,22 @@ class CurrentPasswordMixin:
     )
 
 
-class ChangePasswordForm(NewPasswordMixin, CurrentPasswordMixin, FlaskForm):
+class ChangePasswordForm(NewPasswordMixin, CurrentPasswordMixin, Form):
     pass
 
 
-class ChangeEmailForm(CurrentPasswordMixin, FlaskForm):
+class ChangeEmailForm(CurrentPasswordMixin, Form):
     new_email = email_field(_l("New email address"))
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     name = name_field()
     locale = SelectField(
         _l("Language for email from us"), choices=LANGUAGES, validators=[DataRequired()]
     )
 
 
-class PasswordConfirmForm(CurrentPasswordMixin, FlaskForm):
+class PasswordConfirmForm(CurrentPasswordMixin, Form):
     """Confirming a sensitive step (new recovery codes) with the current password."""
 
 
@@ -260,7 +260,7 @@ class EnableTwoFactorForm(CurrentPasswordMixin, EnrollForm):
     pass
 
 
-class DisableTwoFactorForm(CurrentPasswordMixin, FlaskForm):
+class DisableTwoFactorForm(CurrentPasswordMixin, Form):
     code = StringField(
         _l("Code from your authenticator app, or a recovery code"),
         validators=[DataRequired(), Length(min=6, max=24)],

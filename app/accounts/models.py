@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import (
     Boolean,
     DateTime,
@@ -20,7 +22,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import TimestampMixin, utcnow
 from app.extensions import db
+from app.i18n import register_labels
 from app.security import Role
+
+register_labels(
+    {
+        Role.LEADER: _l("Ministry leader"),
+        Role.ADMIN: _l("Admin"),
+        Role.EDITOR: _l("Editor"),
+        Role.MODERATOR: _l("Moderator"),
+        Role.REVIEWER: _l("Reviewer"),
+    }
+)
 
 
 class User(TimestampMixin, db.Model):
@@ -184,6 +197,18 @@ class LeaderStatus(enum.StrEnum):
     VERIFIED = "verified"
     REJECTED = "rejected"
     SUSPENDED = "suspended"
+
+
+register_labels(
+    {
+        LeaderStatus.UNCONFIRMED: _l("Email not confirmed"),
+        LeaderStatus.PENDING_REVIEW: _l("Awaiting review"),
+        LeaderStatus.INFO_REQUESTED: _l("Information requested"),
+        LeaderStatus.VERIFIED: _lp("leader", "Verified"),
+        LeaderStatus.REJECTED: _l("Not approved"),
+        LeaderStatus.SUSPENDED: _l("Suspended"),
+    }
+)
 
 
 class LeaderProfile(TimestampMixin, db.Model):

@@ -10,6 +10,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -19,6 +20,7 @@ from app.accounts.staff_forms import ReviewForm
 from app.database import utcnow
 from app.extensions import db
 from app.security import Role, staff_required
+from app.staff.activity import register_action_labels, register_object_type_labels
 from app.staff.dashboard import Attention, attention_provider
 from app.workflow import TransitionRefused
 
@@ -29,7 +31,7 @@ S = LeaderStatus
 TABS = [
     ("review", _l("Awaiting review"), S.PENDING_REVIEW),
     ("info", _l("Asked for information"), S.INFO_REQUESTED),
-    ("verified", _l("Verified"), S.VERIFIED),
+    ("verified", _lp("leader", "Verified"), S.VERIFIED),
     ("expiring", _l("Verification ending"), S.VERIFIED),
     ("suspended", _l("Suspended"), S.SUSPENDED),
     ("rejected", _l("Rejected"), S.REJECTED),
@@ -183,3 +185,22 @@ def leaders_awaiting_review() -> list[Attention]:
             level="warning",
         )
     ]
+
+
+register_action_labels(
+    {
+        "leaders.signup": _l("Applied for a leader account"),
+        "leaders.profile_created": _l("Described their ministry"),
+        "leaders.profile_updated": _l("Updated their ministry details"),
+        "leaders.confirm": _l("Confirmed their email address"),
+        "leaders.resubmit": _l("Answered the reviewer"),
+        "leaders.recertify": _l("Recertified"),
+        "leaders.approve": _l("Verified a leader"),
+        "leaders.reject": _l("Did not approve a leader"),
+        "leaders.request_info": _l("Asked a leader for information"),
+        "leaders.suspend": _l("Suspended a leader"),
+        "leaders.reinstate": _l("Reinstated a leader"),
+        "leaders.reopen": _l("Reopened a leader's application"),
+    }
+)
+register_object_type_labels({"LeaderProfile": _l("Leader")})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     SelectChoice,
     SelectField,
@@ -15,6 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.accounts.forms import LANGUAGES, email_field, name_field
+from app.forms import Form
 from app.security import Role
 
 STAFF_ROLE_CHOICES = [
@@ -30,7 +30,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     """One staff decision about a leader."""
 
     message = TextAreaField(
@@ -48,7 +48,7 @@ class ReviewForm(FlaskForm):
     )
 
 
-class RolesForm(FlaskForm):
+class RolesForm(Form):
     roles = MultiCheckboxField(_l("Staff roles"), choices=STAFF_ROLE_CHOICES)
 
 
@@ -67,7 +67,7 @@ class InviteForm(RolesForm):
         return ok
 
 
-class PersonNoteForm(FlaskForm):
+class PersonNoteForm(Form):
     """Disable, enable, reset two-factor: an optional reason for the audit trail."""
 
     note = StringField(_l("Reason (for the audit trail)"), validators=[Length(max=500)])

@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Protocol
 
-from flask_babel import format_date
+from flask_babel import format_number
 from flask_babel import gettext as _
+
+from app.i18n import month_name, month_year
 
 SERIES = ("approved", "shipped", "verified")
 COLORS = {"approved": "#1f3a5f", "shipped": "#9a3f1c", "verified": "#2f6b3a"}
@@ -35,7 +37,7 @@ def series_label(series: str) -> str:
 
 
 def month_label(month: date, with_year: bool = True) -> str:
-    return format_date(month, "MMM yyyy" if with_year else "MMM")
+    return month_year(month) if with_year else month_name(month)
 
 
 def geometry(rows: list[MonthValues]) -> dict[str, Any]:
@@ -45,7 +47,10 @@ def geometry(rows: list[MonthValues]) -> dict[str, Any]:
     group = plot_w / max(len(rows), 1)
     bar = group * 0.8 / len(SERIES)
     grid = [
-        {"y": round(TOP + plot_h - plot_h * i / TICKS, 1), "value": top_value * i // TICKS}
+        {
+            "y": round(TOP + plot_h - plot_h * i / TICKS, 1),
+            "value": format_number(top_value * i // TICKS),
+        }
         for i in range(TICKS + 1)
     ]
     bars, labels = [], []
@@ -61,7 +66,9 @@ def geometry(rows: list[MonthValues]) -> dict[str, Any]:
                     "width": round(bar, 1),
                     "height": round(height, 1),
                     "fill": COLORS[series],
-                    "title": f"{month_label(row.month)}: {series_label(series)} {value}",
+                    "title": (
+                        f"{month_label(row.month)}: {series_label(series)} {format_number(value)}"
+                    ),
                 }
             )
         labels.append(
@@ -79,7 +86,7 @@ def geometry(rows: list[MonthValues]) -> dict[str, Any]:
         "title": _("NK Bibles approved, shipped and verified per month"),
         "description": "; ".join(
             f"{month_label(r.month)}: "
-            + ", ".join(f"{series_label(s)} {r.value(s)}" for s in SERIES)
+            + ", ".join(f"{series_label(s)} {format_number(r.value(s))}" for s in SERIES)
             for r in rows
         ),
         "grid": grid,

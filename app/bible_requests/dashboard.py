@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.bible_requests import defectors, inventory, reports
@@ -15,6 +16,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.security import Role
 from app.settings import get_setting
+from app.staff.activity import register_action_labels, register_object_type_labels
 from app.staff.dashboard import Attention, Panel, attention_provider, register_panel
 
 REVIEWERS = (Role.REVIEWER,)
@@ -101,4 +103,40 @@ register_panel(
         roles=REVIEWERS,
         order=40,
     )
+)
+
+
+# How the trail's rows about Bible requests read on the dashboard and in the audit log.
+register_action_labels(
+    {
+        "bible_request.submitted": _l("Asked for Bibles"),
+        "bible_request.changes_requested": _l("Asked for changes"),
+        "bible_request.approved": _l("Approved a Bible request"),
+        "bible_request.declined": _l("Declined a Bible request"),
+        "bible_request.cancelled": _l("Cancelled a Bible request"),
+        "bible_request.shipped": _l("Shipped Bibles"),
+        "bible_request.received": _l("Bibles received"),
+        "bible_request.verification_submitted": _l("Sent proof of distribution"),
+        "bible_request.verification_returned": _l("Returned the proof"),
+        "bible_request.verified": _l("Verified the distribution"),
+        "bible_request.reminder": _l("Reminded about the proof"),
+        "bible_request.photos_purged": _l("Deleted proof photos"),
+        "bible_requests.export": _l("Exported Bible requests"),
+        "bible_stock.received": _l("Recorded Bibles that arrived"),
+        "bible_stock.adjustment": _l("Corrected the stock"),
+        "bible_decline_template.create": _l("Added a reason for declining"),
+        "bible_decline_template.update": _l("Edited a reason for declining"),
+        "defector_request.submitted": _l("A defector asked for a Bible"),
+        "defector_request.shipped": _l("Sent a Bible to a defector"),
+        "defector_request.closed": _l("Closed a defector's request"),
+        "defector_request.erased": _l("Erased a defector's details"),
+    }
+)
+register_object_type_labels(
+    {
+        "BibleRequest": _l("Bible request"),
+        "DefectorRequest": _l("Defector's request"),
+        "StockMovement": _l("Stock change"),
+        "DeclineTemplate": _l("Reason for declining"),
+    }
 )

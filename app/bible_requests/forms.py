@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from markupsafe import Markup
 from wtforms import (
@@ -34,6 +34,7 @@ from wtforms.validators import (
 from app.antispam import AntiSpamForm
 from app.bible_requests.eligibility import QUESTIONS
 from app.database import utcnow
+from app.forms import Form
 from app.settings import get_setting
 
 PLAN_MIN_CHARS = 120
@@ -61,7 +62,7 @@ class WholeNumberField(IntegerField):
             raise StopValidation()
 
 
-def _build_eligibility_form() -> type[FlaskForm]:
+def _build_eligibility_form() -> type[Form]:
     fields = {
         q.name: RadioField(
             q.label,
@@ -70,7 +71,7 @@ def _build_eligibility_form() -> type[FlaskForm]:
         )
         for q in QUESTIONS
     }
-    return type("EligibilityForm", (FlaskForm,), fields)
+    return type("EligibilityForm", (Form,), fields)
 
 
 EligibilityForm = _build_eligibility_form()
@@ -80,7 +81,7 @@ def today() -> date:
     return utcnow().date()
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     quantity = WholeNumberField(
         _l("How many NK Bibles do you ask for?"),
         validators=[
@@ -158,7 +159,9 @@ class RequestForm(FlaskForm):
     def validate_quantity(self, field) -> None:
         cap = int(get_setting("request_cap"))
         if field.data and field.data > cap:
-            raise ValidationError(_l("At most %(cap)d Bibles can be asked for at a time.", cap=cap))
+            raise ValidationError(
+                _l("At most %(cap)s Bibles can be asked for at a time.", cap=format_number(cap))
+            )
         people = self.nk_in_discipleship.data
         if field.data and people and field.data > people:
             raise ValidationError(
@@ -183,7 +186,7 @@ class RequestForm(FlaskForm):
             )
 
 
-class VerificationForm(FlaskForm):
+class VerificationForm(Form):
     photos = MultipleFileField(
         _l("Photos of the Bibles being given (1 to 10; JPEG, PNG or WebP)"),
         render_kw={"accept": "image/jpeg,image/png,image/webp"},
@@ -224,7 +227,10 @@ class VerificationForm(FlaskForm):
     def validate_bibles_given(self, field) -> None:
         if field.data is not None and field.data > self.shipped_quantity:
             raise ValidationError(
-                _l("We sent %(n)d Bibles; enter at most that many.", n=self.shipped_quantity)
+                _l(
+                    "We sent %(n)s Bibles; enter at most that many.",
+                    n=format_number(self.shipped_quantity),
+                )
             )
 
     def validate(self, extra_validators=None) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -106,9 +107,9 @@ def reserve(req: BibleRequest, quantity: int, actor: User | None) -> StockMoveme
     if available < quantity:
         raise StockError(
             _l(
-                "Only %(available)d Bibles are available (not reserved for other requests); "
+                "Only %(available)s Bibles are available (not reserved for other requests); "
                 "approve fewer or record the stock that arrived first.",
-                available=max(available, 0),
+                available=format_number(max(available, 0)),
             )
         )
     return _move(StockKind.RESERVED, actor, request_id=req.id, reserved_change=quantity)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.bible_requests.models import RequestState
+from app.bible_requests.models import (
+    DefectorRequestState,
+    RequestState,
+    StockKind,
+    VerificationOutcome,
+)
 
 S = RequestState
 
@@ -60,6 +65,41 @@ STATE_TONES = {
     S.VERIFICATION_RETURNED: "warn",
     S.CANCELLED: "muted",
 }
+
+
+# What a line of the stock ledger records.
+STOCK_KIND_LABELS = {
+    StockKind.RECEIVED: _l("Bibles arrived"),
+    StockKind.ADJUSTMENT: _l("Count corrected"),
+    StockKind.RESERVED: _l("Reserved for a request"),
+    StockKind.RELEASED: _l("Reservation released"),
+    StockKind.DEDUCTED: _l("Sent out"),
+}
+
+# What became of a leader's proof of distribution.
+OUTCOME_LABELS = {
+    VerificationOutcome.PENDING: _l("Waiting for review"),
+    VerificationOutcome.ACCEPTED: _l("Accepted"),
+    VerificationOutcome.RETURNED: _l("Returned"),
+}
+
+DEFECTOR_STATE_LABELS = {
+    DefectorRequestState.NEW: _l("New"),
+    DefectorRequestState.SHIPPED: _l("Shipped"),
+    DefectorRequestState.CLOSED: _l("Closed"),
+}
+
+
+def stock_kind_label(kind) -> str:
+    return str(STOCK_KIND_LABELS[StockKind(kind)])
+
+
+def outcome_label(outcome) -> str:
+    return str(OUTCOME_LABELS[VerificationOutcome(outcome)])
+
+
+def defector_state_label(state) -> str:
+    return str(DEFECTOR_STATE_LABELS[DefectorRequestState(state)])
 
 
 def state_label(state) -> str:

@@ -17,7 +17,7 @@ from app.bible_requests.models import BibleRequest, DeclineTemplate, RequestStat
 from app.extensions import db
 from app.mail.services import queue_email
 from app.security import Role
-from app.settings import get_setting
+from app.settings import get_setting, localized_setting
 from app.urls import external_url
 
 S = RequestState
@@ -96,7 +96,9 @@ def _context(req: BibleRequest, note: str) -> dict[str, Any]:
         "verification_url": external_url("requests.verification", request_id=req.id),
         "staff_url": external_url("staff.requests.detail", request_id=req.id),
         "purchase_url": get_setting("purchase_url"),
+        # Both languages: the template shows the recipient's (it renders in their locale).
         "contact_details": get_setting("contact_details"),
+        "contact_details_ko": localized_setting("contact_details", "ko"),
     }
 
 

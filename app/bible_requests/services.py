@@ -29,6 +29,7 @@ from app.bible_requests.models import (
 )
 from app.database import utcnow
 from app.extensions import db
+from app.i18n import N_
 
 REQUEST_FIELDS = (
     "quantity_requested",
@@ -193,7 +194,7 @@ def suspend_leader(leader: User, actor: User, note: str) -> None:
             LeaderStatus.SUSPENDED,
             actor,
             note.strip(),
-            internal_note="Suspended from a Bible request: proof of distribution is overdue.",
+            internal_note=N_("Suspended from a Bible request: proof of distribution is overdue."),
         )
     except leaders.NotAllowed:
         raise RequestError(_l("This leader cannot be suspended.")) from None

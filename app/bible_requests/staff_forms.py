@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -23,17 +22,18 @@ from wtforms.validators import (
 )
 
 from app.bible_requests.forms import MAX_BIBLES, WholeNumberField
+from app.forms import Form
 
 NOTE_MAX = 2000
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     """An action whose note is optional (verify, mark received)."""
 
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=NOTE_MAX)])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """An action whose note is the reason the leader reads (changes, return proof, cancel)."""
 
     note = TextAreaField(
@@ -52,7 +52,7 @@ class ApproveForm(NoteForm):
     )
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     template = SelectField(
         _l("Reason"), coerce=int, validators=[InputRequired(message=_l("Choose a reason."))]
     )
@@ -72,7 +72,7 @@ class ShipForm(NoteForm):
     ship_date = DateField(_l("Shipped on"), validators=[InputRequired(message=_l("Enter a date."))])
 
 
-class StockForm(FlaskForm):
+class StockForm(Form):
     kind = RadioField(
         _l("What happened"),
         choices=[
@@ -92,7 +92,7 @@ class StockForm(FlaskForm):
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
 
 
-class DeclineTemplateForm(FlaskForm):
+class DeclineTemplateForm(Form):
     key = StringField(
         _l("Short key (letters, digits, dashes)"),
         validators=[
@@ -120,13 +120,13 @@ class DeclineTemplateForm(FlaskForm):
     )
 
 
-class DefectorShipForm(FlaskForm):
+class DefectorShipForm(Form):
     note = StringField(
         _l("Note (optional; erased with the address)"), validators=[Optional(), Length(max=500)]
     )
 
 
-class DefectorCloseForm(FlaskForm):
+class DefectorCloseForm(Form):
     note = StringField(
         _l("Why is it closed? (optional; erased with the address)"),
         validators=[Optional(), Length(max=500)],

@@ -109,7 +109,7 @@ def export():
     """The requests of one tab as CSV (recorded in the audit trail)."""
     tab = queries.tab_for(request.args.get("state", "all"))
     body, count = reports.export_csv(queries.queue_query(tab))
-    record("bible_requests.export", note=f"{tab.key}: {count} rows", tab=tab.key, rows=count)
+    record("bible_requests.export", tab=tab.key, rows=count)
     db.session.commit()
     stamp = utcnow().strftime("%Y%m%d-%H%M")
     return Response(

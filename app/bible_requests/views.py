@@ -41,7 +41,7 @@ from app.bible_requests.models import (
 from app.extensions import db
 from app.forms import EmptyForm
 from app.security import Role, has_role, leader_required, login_required, mfa_complete
-from app.settings import get_setting
+from app.settings import get_setting, localized_setting
 from app.workflow import TransitionRefused
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
@@ -88,6 +88,9 @@ def _template_helpers(state) -> None:
         request_state_tone=labels.state_tone,
         request_action_label=labels.action_label,
         request_event_label=labels.event_label,
+        stock_kind_label=labels.stock_kind_label,
+        verification_outcome_label=labels.outcome_label,
+        defector_state_label=labels.defector_state_label,
     )
 
 
@@ -298,7 +301,8 @@ def cards(request_id: int):
         "bible_requests/cards.html",
         req=req,
         count=max(count, 1),
-        contact_details=get_setting("contact_details"),
+        # The contact details in the language the leader prints in (their recipients' usually).
+        contact_details=localized_setting("contact_details"),
         ministry_name=get_setting("ministry_name"),
         ministry_name_ko=get_setting("ministry_name_ko"),
     )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
 from app.antispam import AntiSpamForm
 from app.comments.services import MAX_BODY, MAX_NAME
 from app.comments.text import clean_body, clean_name
+from app.forms import Form
 
 
 def _lower(value: str | None) -> str:
@@ -52,7 +52,7 @@ class CommentForm(AntiSpamForm):
     parent_id = HiddenField()
 
 
-class StaffCommentForm(FlaskForm):
+class StaffCommentForm(Form):
     """Signed-in staff comment as themselves: no name, email or anti-spam fields."""
 
     body = _body_field()
@@ -60,13 +60,13 @@ class StaffCommentForm(FlaskForm):
     parent_id = HiddenField()
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     """A staff reply from the moderation queue."""
 
     body = _body_field(_l("Your reply"))
 
 
-class EditForm(FlaskForm):
+class EditForm(Form):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(_l("Please enter a name.")), Length(max=MAX_NAME)],

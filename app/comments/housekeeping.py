@@ -15,6 +15,7 @@ from app.comments.services import MAX_NAME, _adjust_count, _event, target_column
 from app.comments.text import body_hash, clean_body, clean_name, to_html
 from app.database import utcnow
 from app.extensions import db
+from app.i18n import N_
 
 
 def recount() -> int:
@@ -93,6 +94,6 @@ def import_comment(
     setattr(comment, TARGETS[target_of_model(item)][1], item.id)
     db.session.add(comment)
     db.session.flush()
-    _event(comment, "posted", None, CommentStatus.APPROVED, note="imported")
+    _event(comment, "posted", None, CommentStatus.APPROVED, note=N_("imported"))
     _adjust_count(comment, +1)
     return comment, True

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
@@ -16,7 +15,9 @@ from app.comments.models import TARGETS, Comment, CommentEvent, CommentStatus, C
 from app.comments.rules import describe
 from app.extensions import db
 from app.forms import EmptyForm
+from app.i18n import ngettext
 from app.security import Role, staff_required
+from app.staff.activity import register_action_labels, register_object_type_labels
 from app.staff.dashboard import Attention, attention_provider
 from app.urls import safe_next
 
@@ -153,8 +154,8 @@ def bulk():
     message = done_message(action, done)
     if skipped:
         message += " " + ngettext(
-            "%(num)d skipped (not possible from its state).",
-            "%(num)d skipped (not possible from their state).",
+            "%(num)s skipped (not possible from its state).",
+            "%(num)s skipped (not possible from their state).",
             skipped,
         )
     flash(message, "success" if done else "warning")
@@ -163,18 +164,18 @@ def bulk():
 
 def done_message(action: str, n: int) -> str:
     if action == "approve":
-        return ngettext("%(num)d comment approved.", "%(num)d comments approved.", n)
+        return ngettext("%(num)s comment approved.", "%(num)s comments approved.", n)
     if action == "unapprove":
         return ngettext(
-            "%(num)d comment moved back to pending.", "%(num)d comments moved back to pending.", n
+            "%(num)s comment moved back to pending.", "%(num)s comments moved back to pending.", n
         )
     if action == "spam":
-        return ngettext("%(num)d comment marked as spam.", "%(num)d comments marked as spam.", n)
+        return ngettext("%(num)s comment marked as spam.", "%(num)s comments marked as spam.", n)
     if action == "trash":
         return ngettext(
-            "%(num)d comment moved to the trash.", "%(num)d comments moved to the trash.", n
+            "%(num)s comment moved to the trash.", "%(num)s comments moved to the trash.", n
         )
-    return ngettext("%(num)d comment restored.", "%(num)d comments restored.", n)
+    return ngettext("%(num)s comment restored.", "%(num)s comments restored.", n)
 
 
 @bp.get("/<int:comment_id>")
@@ -264,3 +265,18 @@ def toggle_open(target: str, item_id: int):
     db.session.commit()
     flash(_("Comments are open.") if is_open else _("Comments are closed."), "success")
     return redirect(_back(url_for(".queue", item=f"{target}-{item_id}")))
+
+
+register_action_labels(
+    {
+        "comment.post": _l("Posted a comment"),
+        "comment.edit": _l("Edited a comment"),
+        "comment.pending": _l("Moved a comment back to pending"),
+        "comment.approved": _l("Approved a comment"),
+        "comment.spam": _l("Marked a comment as spam"),
+        "comment.trash": _l("Moved a comment to the trash"),
+        "comment.open": _l("Opened comments"),
+        "comment.close": _l("Closed comments"),
+    }
+)
+register_object_type_labels({"Comment": _l("Comment")})

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional, Regexp
 
 from app.content.authoring import SLUG_MAX, SLUG_RE, TEXT_FIELDS
+from app.forms import Form
 
 TITLE_MAX = 200
 SUMMARY_MAX = 1000
@@ -39,14 +39,14 @@ def _text(label: Any, limit: int, area: bool = False) -> Any:
     return field(label, validators=[Length(max=limit)], filters=[strip])
 
 
-def _either(form: FlaskForm, english: str, korean: str, message: Any) -> bool:
+def _either(form: Form, english: str, korean: str, message: Any) -> bool:
     if (form[english].data or "") or (form[korean].data or ""):
         return True
     form[english].errors = [*form[english].errors, message]
     return False
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     """What projects, stories and prayer requests share."""
 
     title_en = _text(_l("Title (English)"), TITLE_MAX)
@@ -124,7 +124,7 @@ class StoryForm(ItemForm):
         }
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     answer_note_en = _text(_l("How God answered (English, Markdown)"), NOTE_MAX, area=True)
     answer_note_ko = _text(_l("How God answered (Korean, Markdown)"), NOTE_MAX, area=True)
     fingerprint = HiddenField()
@@ -135,7 +135,7 @@ class AnswerForm(FlaskForm):
         return _either(self, "answer_note_en", "answer_note_ko", message) and ok
 
 
-class ImageDescriptionForm(FlaskForm):
+class ImageDescriptionForm(Form):
     alt_en = _text(_l("Alt text (English)"), DESCRIPTION_MAX)
     alt_ko = _text(_l("Alt text (Korean)"), DESCRIPTION_MAX)
     caption_en = _text(_l("Caption (English)"), DESCRIPTION_MAX)

@@ -7,11 +7,15 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app.content.authoring import ContentState, state_filter, title_of
+from app.content.authoring import ContentState, state_filter
 from app.content.models import MediaImage, PrayerRequest, Project, Story
 from app.extensions import db
 from app.security import Role
-from app.staff.activity import register_action_labels, register_object_links
+from app.staff.activity import (
+    register_action_labels,
+    register_object_links,
+    register_object_type_labels,
+)
 from app.staff.dashboard import Attention, attention_provider, register_activity
 
 KIND_KEYS = {Story: "stories", PrayerRequest: "prayer", Project: "projects"}
@@ -43,7 +47,7 @@ def _item_links(model):
         items = db.session.scalars(select(model).where(model.id.in_(ids)))
         kind = KIND_KEYS[model]
         return {
-            i.id: (title_of(i), url_for("staff.content.edit", kind=kind, item_id=i.id))
+            i.id: (i.t("title") or i.slug, url_for("staff.content.edit", kind=kind, item_id=i.id))
             for i in items
         }
 
@@ -52,9 +56,7 @@ def _item_links(model):
 
 def _image_links(ids: list[int]) -> dict[int, tuple[str, str | None]]:
     images = db.session.scalars(select(MediaImage).where(MediaImage.id.in_(ids)))
-    return {
-        i.id: (i.alt_en or i.alt_ko, url_for("staff.media.edit", image_id=i.id)) for i in images
-    }
+    return {i.id: (i.t("alt"), url_for("staff.media.edit", image_id=i.id)) for i in images}
 
 
 for _model in KIND_KEYS:
@@ -74,5 +76,13 @@ register_action_labels(
         "content.unanswer": _l("Marked not answered"),
         "media.upload": _l("Uploaded a photo"),
         "media.update": _l("Described a photo"),
+    }
+)
+register_object_type_labels(
+    {
+        "Story": _l("Story"),
+        "PrayerRequest": _l("Prayer request"),
+        "Project": _l("Project"),
+        "MediaImage": _l("Photo"),
     }
 )

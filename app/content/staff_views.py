@@ -142,7 +142,7 @@ def _choices(form: ItemForm, item: Any) -> None:
     if "project_id" in form:
         projects = db.session.scalars(select(Project).order_by(Project.title_en)).all()
         form.project_id.choices = [(0, _("No project"))] + [
-            (p.id, authoring.title_of(p)) for p in projects
+            (p.id, p.t("title") or p.slug) for p in projects
         ]
     if "hero_image_id" in form:
         images = list(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from app.forms import Form
 
 
 def no_line_breaks(form, field) -> None:
@@ -14,7 +15,7 @@ def no_line_breaks(form, field) -> None:
         raise ValidationError(_l("Line breaks are not allowed here."))
 
 
-class SuppressForm(FlaskForm):
+class SuppressForm(Form):
     addresses = TextAreaField(
         _l("Addresses"),
         validators=[DataRequired(), Length(max=100_000)],

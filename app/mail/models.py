@@ -6,11 +6,13 @@ import enum
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.database import utcnow
 from app.extensions import db
+from app.i18n import register_labels
 
 
 class OutboxStatus(enum.StrEnum):
@@ -20,6 +22,18 @@ class OutboxStatus(enum.StrEnum):
     SENT = "sent"
     FAILED = "failed"  # gave up after MAIL_MAX_ATTEMPTS, or refused permanently
     CANCELLED = "cancelled"  # e.g. the address was suppressed or unsubscribed before delivery
+
+
+register_labels(
+    {
+        OutboxStatus.QUEUED: _l("queued"),
+        OutboxStatus.HELD: _l("paused"),
+        OutboxStatus.SENDING: _l("sending"),
+        OutboxStatus.SENT: _l("sent"),
+        OutboxStatus.FAILED: _l("failed"),
+        OutboxStatus.CANCELLED: _l("cancelled"),
+    }
+)
 
 
 class MailCategory(enum.StrEnum):
@@ -93,6 +107,15 @@ class SuppressionReason(enum.StrEnum):
     HARD_BOUNCE = "hard_bounce"  # the address does not exist or refuses mail for good
     COMPLAINT = "complaint"  # the person marked our mail as spam
     MANUAL = "manual"  # staff: the person asked never to be emailed
+
+
+register_labels(
+    {
+        SuppressionReason.HARD_BOUNCE: _l("hard bounce"),
+        SuppressionReason.COMPLAINT: _l("complaint"),
+        SuppressionReason.MANUAL: _l("asked not to be emailed"),
+    }
+)
 
 
 class SuppressedAddress(db.Model):

@@ -264,12 +264,14 @@ def suppress(
     cancelled = cancel_pending_to(
         address, f"Not sent: the address was suppressed ({reason.value})."
     )
-    record("mail.suppress", row, actor=actor, note=reason.value, cancelled=cancelled)
+    record(
+        "mail.suppress", row, actor=actor, note=row.note, reason=reason.value, cancelled=cancelled
+    )
     return row, True
 
 
 def unsuppress(row: SuppressedAddress, *, actor: Any = None) -> None:
-    record("mail.unsuppress", row, actor=actor, note=row.reason.value)
+    record("mail.unsuppress", row, actor=actor, note=row.note, reason=row.reason.value)
     db.session.delete(row)
 
 

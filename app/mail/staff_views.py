@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.extensions import db
 from app.forms import EmptyForm
+from app.i18n import N_, ngettext
 from app.mail import services
 from app.mail.forms import SuppressForm
 from app.mail.models import OutboxMessage, OutboxStatus, SuppressedAddress, SuppressionReason
 from app.security import Role, staff_required
+from app.staff.activity import register_action_labels, register_object_type_labels
 
 bp = Blueprint("mail", __name__)
 
@@ -66,7 +69,7 @@ def bounced(message_id: int):
     services.suppress(
         message.to_address,
         SuppressionReason.HARD_BOUNCE,
-        note="staff, from the failed email list",
+        note=N_("staff, from the failed email list"),
         actor=current_user,
     )
     db.session.commit()
@@ -95,7 +98,12 @@ def suppressed():
                 continue
             added += new
         db.session.commit()
-        flash(_("%(count)d addresses added to the list.", count=added), "success")
+        flash(
+            ngettext(
+                "%(num)s address added to the list.", "%(num)s addresses added to the list.", added
+            ),
+            "success",
+        )
         if problems:
             flash(_("Not email addresses, skipped: %(list)s", list=", ".join(problems)), "error")
         return redirect(url_for(".suppressed"))
@@ -117,3 +125,15 @@ def unsuppress(row_id: int):
     db.session.commit()
     flash(_("%(email)s may be emailed again.", email=row.email), "success")
     return redirect(url_for(".suppressed"))
+
+
+register_action_labels(
+    {
+        "mail.suppress": _l("Stopped email to an address"),
+        "mail.unsuppress": _l("Allowed email to an address again"),
+        "mail.retry": _l("Sent a failed email again"),
+    }
+)
+register_object_type_labels(
+    {"SuppressedAddress": _l("Blocked address"), "OutboxMessage": _l("Email")}
+)

@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.security import public
-from app.settings import get_setting
+from app.settings import get_setting, localized_setting
 
 bp = Blueprint("site", __name__)
 
@@ -19,8 +19,8 @@ def about():
     """Who the ministry is and how to reach it (the same details as on the recipient cards)."""
     return render_template(
         "site/about.html",
-        ministry_name=get_setting("ministry_name"),
-        contact_details=get_setting("contact_details"),
+        ministry_name=localized_setting("ministry_name"),
+        contact_details=localized_setting("contact_details"),
         contact_email=get_setting("contact_email"),
         purchase_url=get_setting("purchase_url"),
     )

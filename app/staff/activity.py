@@ -30,10 +30,31 @@ ACTION_LABELS: dict[str, Any] = {
     "auth.logout": _l("Signed out"),
     "auth.totp_enrolled": _l("Enrolled two-factor"),
     "auth.totp_failed": _l("Two-factor code refused"),
+    "auth.totp_disabled": _l("Turned two-factor off"),
+    "auth.recovery_code_used": _l("Signed in with a recovery code"),
+    "auth.recovery_codes_regenerated": _l("Made new recovery codes"),
+    "auth.password_changed": _l("Changed the password"),
+    "auth.password_check_failed": _l("Wrong current password"),
+    "auth.password_rehashed": _l("Password hash upgraded"),
+    "auth.password_reset_requested": _l("Asked for a password reset"),
+    "auth.email_change_requested": _l("Asked to change the email address"),
+    "auth.email_changed": _l("Changed the email address"),
+    "auth.other_sessions_ended": _l("Signed out everywhere else"),
+    "account.settings_changed": _l("Changed their settings"),
     "users.create": _l("Account created"),
+    "users.invite": _l("Invited to the staff"),
+    "users.invite_resent": _l("Invitation sent again"),
+    "users.invite_accepted": _l("Accepted the invitation"),
+    "users.roles_changed": _l("Changed roles"),
+    "users.disable": _l("Disabled an account"),
+    "users.enable": _l("Enabled an account"),
+    "users.two_factor_reset": _l("Reset two-factor"),
     "settings.change": _l("Changed a setting"),
     "audit.export": _l("Downloaded the audit log"),
 }
+
+# object type -> what a person calls it ("Bible request #6"); unknown types as stored.
+OBJECT_TYPE_LABELS: dict[str, Any] = {"User": _l("Account")}
 
 # object type -> (resolver(ids) -> {id: (label, url or None)}, roles allowed to follow the url)
 Resolver = Callable[[list[int]], dict[int, tuple[str, str | None]]]
@@ -42,6 +63,18 @@ _object_links: dict[str, tuple[Resolver, tuple[Role, ...]]] = {}
 
 def register_action_labels(labels: dict[str, Any]) -> None:
     ACTION_LABELS.update(labels)
+
+
+def register_object_type_labels(labels: dict[str, Any]) -> None:
+    OBJECT_TYPE_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def object_type_label(object_type: str) -> str:
+    return str(OBJECT_TYPE_LABELS.get(object_type, object_type))
 
 
 def register_object_links(object_type: str, resolver: Resolver, *roles: Role | str) -> None:
@@ -92,14 +125,13 @@ def describe(events: Iterable[AuditEvent], user) -> list[EventView]:
     for event in events:
         label, url = resolved.get(event.object_type, {}).get(event.object_id or 0, ("", None))
         if not label and event.object_type:
-            label = (
-                f"{event.object_type} #{event.object_id}" if event.object_id else event.object_type
-            )
+            kind = object_type_label(event.object_type)
+            label = f"{kind} #{event.object_id}" if event.object_id else kind
         details = [(key, _short(value)) for key, value in sorted((event.data or {}).items())]
         views.append(
             EventView(
                 event=event,
-                action_label=str(ACTION_LABELS.get(event.action, event.action)),
+                action_label=action_label(event.action),
                 object_label=label,
                 object_url=url,
                 details=details,

@@ -10,20 +10,28 @@ import json
 from flask import Blueprint, Response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from app.audit import record
 from app.extensions import db
+from app.forms import Form
+from app.i18n import N_
 from app.security import Role, staff_required
 from app.staff.activity import (
     AuditFilters,
+    action_label,
     audit_query,
     describe,
     known_actions,
     known_object_types,
+    object_type_label,
 )
+
+
+def _named(label: str, code: str) -> str:
+    return code if label == code else f"{label} ({code})"
+
 
 bp = Blueprint("audit", __name__)
 
@@ -32,7 +40,7 @@ EXPORT_MAX = 10_000
 CSV_COLUMNS = ("id", "created_at", "actor", "action", "object_type", "object_id", "note", "data")
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
@@ -59,8 +67,13 @@ def _filters() -> tuple[AuditFilterForm, AuditFilters]:
     """The filter form read from the query string; fields with errors are not applied."""
     form = AuditFilterForm(formdata=request.args)
     any_label = str(_l("Any"))
-    form.action.choices = [("", any_label)] + [(a, a) for a in known_actions()]
-    form.object_type.choices = [("", any_label)] + [(t, t) for t in known_object_types()]
+    # Named in the reader's language, with the stored code beside it (it is what the CSV has).
+    form.action.choices = [("", any_label)] + [
+        (a, _named(action_label(a), a)) for a in known_actions()
+    ]
+    form.object_type.choices = [("", any_label)] + [
+        (t, _named(object_type_label(t), t)) for t in known_object_types()
+    ]
     form.validate()
 
     def value(field, default=None):
@@ -116,7 +129,7 @@ def export():
         row = (e.id, e.created_at.isoformat(sep=" "), e.actor_label, e.action, e.object_type)
         data = json.dumps(e.data, ensure_ascii=False, sort_keys=True, default=str)
         writer.writerow([_cell(v) for v in (*row, e.object_id, e.note, data)])
-    record("audit.export", note="audit log", rows=len(events), filters=filters.as_args())
+    record("audit.export", note=N_("audit log"), rows=len(events), filters=filters.as_args())
     db.session.commit()
     return Response(
         out.getvalue(),

@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -30,6 +29,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.forms import Form
 from app.settings import SETTINGS, Setting
 
 LIST_MAX_ITEMS = 500
@@ -72,7 +72,7 @@ class WholeNumberField(IntegerField):
             raise ValueError(_("Enter a whole number, like 30."))
         self.data = int(raw)
 
-    def pre_validate(self, form: FlaskForm) -> None:
+    def pre_validate(self, form: Form) -> None:
         if self.process_errors:
             raise StopValidation()  # the one message above says it all
 
@@ -88,7 +88,7 @@ class WordListField(TextAreaField):
         return "\n".join(self.data or [])
 
 
-def _word_list_limits(form: FlaskForm, field: Field) -> None:
+def _word_list_limits(form: Form, field: Field) -> None:
     if len(field.data or []) > LIST_MAX_ITEMS:
         raise ValidationError(_("Keep the list under %(n)d entries.", n=LIST_MAX_ITEMS))
     too_long = [w for w in field.data or [] if len(w) > LIST_ITEM_MAX]
@@ -102,7 +102,7 @@ def _word_list_limits(form: FlaskForm, field: Field) -> None:
         )
 
 
-def _web_address(form: FlaskForm, field: Field) -> None:
+def _web_address(form: Form, field: Field) -> None:
     parts = urlsplit(field.data or "")
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in field.data:
         raise ValidationError(_("Enter a full web address starting with https://"))
@@ -137,16 +137,16 @@ def _field(setting: Setting) -> Any:
     return field_class(label, validators=validators, filters=[normalize_text])
 
 
-def _present(form: FlaskForm, field: Field) -> None:
+def _present(form: Form, field: Field) -> None:
     # DataRequired would refuse 0, which is a fine value for "0: never" settings.
     if field.data is None:
         raise StopValidation(_("Enter a number."))
 
 
-def settings_form(**kwargs: Any) -> FlaskForm:
+def settings_form(**kwargs: Any) -> Form:
     """A form with one field per setting (named by its key) and a fingerprint."""
 
-    class SettingsForm(FlaskForm):
+    class SettingsForm(Form):
         fingerprint = HiddenField()
 
     for setting in SETTINGS.values():

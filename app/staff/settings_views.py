@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.extensions import db
+from app.i18n import ngettext
 from app.security import Role, staff_required
 from app.settings import GROUPS, SETTINGS, SiteSetting, all_settings, set_setting
 from app.staff.settings_form import describe_default, fingerprint, settings_form
@@ -58,7 +58,7 @@ def edit():
             db.session.commit()
             if changed:
                 flash(
-                    ngettext("Saved %(num)d change.", "Saved %(num)d changes.", len(changed)),
+                    ngettext("Saved %(num)s change.", "Saved %(num)s changes.", len(changed)),
                     "success",
                 )
             else:

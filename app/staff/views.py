@@ -12,9 +12,10 @@ from markupsafe import Markup
 from app.extensions import db
 from app.security import check_staff, staff_required
 from app.staff import dashboard as registry
-from app.staff.activity import recent_activity
+from app.staff.activity import action_label, recent_activity
 
 bp = Blueprint("staff", __name__)
+bp.add_app_template_global(action_label, "action_label")
 
 _nested: dict[str, Blueprint] = {}
 

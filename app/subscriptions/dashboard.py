@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.mail.services import failed_count
 from app.security import Role
+from app.staff.activity import register_action_labels, register_object_type_labels
 from app.staff.dashboard import Attention, Panel, attention_provider, register_panel
 from app.subscriptions import staff
 from app.subscriptions.models import TOPIC_LABELS, PrayerUpdate, SubscriberStatus, UpdateStatus
@@ -58,3 +60,24 @@ register_panel(
         order=40,
     )
 )
+
+
+register_action_labels(
+    {
+        "subscribers.add": _l("Added a subscriber"),
+        "subscribers.remove": _l("Removed a subscriber"),
+        "subscribers.erase": _l("A subscriber erased their data"),
+        "subscribers.export": _l("Exported subscribers"),
+        "updates.create": _l("Wrote a prayer update"),
+        "updates.edit": _l("Edited a prayer update"),
+        "updates.delete": _l("Deleted a prayer update"),
+        "updates.test": _l("Sent a test of a prayer update"),
+        "updates.draft": _l("Cancelled the schedule"),
+        "updates.scheduled": _l("Scheduled a prayer update"),
+        "updates.sending": _l("Started sending a prayer update"),
+        "updates.paused": _l("Paused a prayer update"),
+        "updates.sent": _l("Finished sending a prayer update"),
+        "updates.cancelled": _l("Cancelled the rest of a prayer update"),
+    }
+)
+register_object_type_labels({"Subscriber": _l("Subscriber"), "PrayerUpdate": _l("Prayer update")})

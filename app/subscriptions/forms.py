@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     EmailField,
@@ -20,6 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.antispam import AntiSpamForm
+from app.forms import Form
 from app.i18n import current_language
 from app.mail.forms import no_line_breaks
 from app.subscriptions.models import LANGUAGE_LABELS, TOPIC_LABELS, SubscriberStatus, Topic
@@ -102,7 +102,7 @@ class SubscribeForm(SubscriptionFields, AntiSpamForm):
         return self.source.data if self.source.data in SOURCES else "page"
 
 
-class PreferencesForm(SubscriptionFields, FlaskForm):
+class PreferencesForm(SubscriptionFields, Form):
     pass
 
 
@@ -117,7 +117,7 @@ class ManageRequestForm(AntiSpamForm):
 # --- staff ------------------------------------------------------------------------------------
 
 
-class SubscriberSearchForm(FlaskForm):
+class SubscriberSearchForm(Form):
     class Meta:
         csrf = False  # a GET search form
 
@@ -141,7 +141,7 @@ class SubscriberSearchForm(FlaskForm):
     )
 
 
-class AddSubscriberForm(SubscriptionFields, FlaskForm):
+class AddSubscriberForm(SubscriptionFields, Form):
     email = EmailField(
         _l("Their email address"),
         validators=[DataRequired(), EMAIL_LENGTH, no_line_breaks],
@@ -155,7 +155,7 @@ class AddSubscriberForm(SubscriptionFields, FlaskForm):
     )
 
 
-class UpdateForm(FlaskForm):
+class UpdateForm(Form):
     subject_en = StringField(
         _l("Subject (English)"), validators=[Optional(), Length(max=200), no_line_breaks]
     )
@@ -182,11 +182,11 @@ class UpdateForm(FlaskForm):
             raise ValidationError(_l("Write a subject in at least one language."))
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(Form):
     when = DateTimeLocalField(
         _l("Send at (Korea time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M"
     )
 
 
-class TestSendForm(FlaskForm):
+class TestSendForm(Form):
     language = RadioField(_l("Language"), choices=language_choices(), default="en")

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.content.models import Bilingual, PrayerRequest, Story
 from app.database import TimestampMixin, utcnow
 from app.extensions import db
+from app.i18n import register_labels
 from app.workflow import Workflow
 
 
@@ -114,6 +115,16 @@ class ConsentAction(enum.StrEnum):
     UNSUBSCRIBED = "unsubscribed"
 
 
+register_labels(
+    {
+        ConsentAction.REQUESTED: _l("asked to subscribe"),
+        ConsentAction.CONFIRMED: _l("confirmed"),
+        ConsentAction.CHANGED: _l("changed preferences"),
+        ConsentAction.UNSUBSCRIBED: _l("unsubscribed"),
+    }
+)
+
+
 class ConsentRecord(db.Model):
     """When and how a person gave (or withdrew) consent; the event row of SUBSCRIBER_FLOW."""
 
@@ -149,6 +160,18 @@ class UpdateStatus(enum.StrEnum):
     PAUSED = "paused"  # what was not sent yet waits
     SENT = "sent"  # nothing left to deliver
     CANCELLED = "cancelled"  # stopped while paused; what was sent stays sent
+
+
+register_labels(
+    {
+        UpdateStatus.DRAFT: _l("draft"),
+        UpdateStatus.SCHEDULED: _l("scheduled"),
+        UpdateStatus.SENDING: _l("sending"),
+        UpdateStatus.PAUSED: _l("paused"),
+        UpdateStatus.SENT: _l("sent"),
+        UpdateStatus.CANCELLED: _l("cancelled"),
+    }
+)
 
 
 UPDATE_FLOW = Workflow(

@@ -20,6 +20,7 @@ from app.content.models import PrayerRequest, Story
 from app.content.services import published
 from app.database import utcnow
 from app.extensions import db
+from app.i18n import N_
 from app.mail.models import MailCategory, OutboxMessage, OutboxStatus, SuppressedAddress
 from app.mail.services import (
     batch_counts,
@@ -248,7 +249,7 @@ def finish_if_done(update: PrayerUpdate) -> bool:
     waiting = counts[OutboxStatus.QUEUED] + counts[OutboxStatus.HELD] + counts[OutboxStatus.SENDING]
     if update.status != UpdateStatus.SENDING or waiting:
         return False
-    transition(update, UpdateStatus.SENT, note="every message delivered or given up")
+    transition(update, UpdateStatus.SENT, note=N_("every message delivered or given up"))
     update.finished_at = utcnow()
     return True
 
@@ -261,7 +262,7 @@ def run_due_jobs(now: datetime | None = None) -> list[str]:
         PrayerUpdate.status == UpdateStatus.SCHEDULED, PrayerUpdate.scheduled_at <= now
     )
     for update in db.session.scalars(due.with_for_update(skip_locked=True)):
-        count = send_now(update, note="scheduled")
+        count = send_now(update, note=N_("scheduled"))
         done.append(f"Update {update.id} started for {count} recipients.")
     sending = select(PrayerUpdate).where(PrayerUpdate.status == UpdateStatus.SENDING)
     for update in db.session.scalars(sending):
@@ -305,5 +306,5 @@ def build_digest(now: datetime | None = None, *, send: bool = True) -> PrayerUpd
         is_digest=True,
     )
     if send:
-        send_now(update, note="weekly digest")
+        send_now(update, note=N_("weekly digest"))
     return update

@@ -137,7 +137,6 @@ def export_csv(query: Select[tuple[Subscriber]], *, actor: Any, filters: dict[st
     record(
         "subscribers.export",
         actor=actor,
-        note=f"{len(subscribers)} subscribers",
         count=len(subscribers),
         filters=filters,
     )

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.audit import record
 from app.extensions import db
 from app.forms import EmptyForm
+from app.i18n import N_
 from app.mail.models import OutboxMessage, SuppressionReason
 from app.mail.services import suppress, suppressed_among, suppression_of
 from app.security import Role, staff_required
@@ -163,7 +164,7 @@ def remove(subscriber_id: int):
             "staff/subscribers/remove.html", subscriber=subscriber, button=EmptyForm()
         )
     email = subscriber.email
-    services.erase(subscriber, actor=current_user, note="removed by staff")
+    services.erase(subscriber, actor=current_user, note=N_("removed by staff"))
     db.session.commit()
     flash(_("%(email)s was removed.", email=email), "success")
     return redirect(url_for(".index"))
@@ -193,7 +194,9 @@ def suppress_address(subscriber_id: int):
         reason = SuppressionReason(request.form.get("reason", ""))
     except ValueError:
         abort(400)
-    suppress(subscriber.email, reason, note="staff, from the subscriber page", actor=current_user)
+    suppress(
+        subscriber.email, reason, note=N_("staff, from the subscriber page"), actor=current_user
+    )
     db.session.commit()
     flash(_("%(email)s will not be emailed again.", email=subscriber.email), "success")
     return redirect(url_for(".show", subscriber_id=subscriber.id))

@@ -160,7 +160,8 @@ def test_a_staff_reply_from_the_queue_notifies_at_once_in_the_commenters_languag
     submit(staff, url + "/reply", {"body": "I signed you up for our email update!"}, form_url=url)
     (message,) = outbox("comment_reply")
     assert message.to_address == "wanita@example.org"
-    assert "Pastor Tim (staff) replied" in message.body_text
+    assert message.subject == f"{story.title_ko}에 남기신 댓글에 새 답글이 달렸습니다"
+    assert "Pastor Tim 님(스태프)이" in message.body_text
     assert '<html lang="ko">' in message.body_html
 
 

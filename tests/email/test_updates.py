@@ -76,7 +76,7 @@ def test_an_editor_composes_previews_tests_and_sends_an_update(client, editor, m
     )
     drain()
     assert [m["To"].addresses[0].addr_spec for m in mailbox] == ["editor@vomkorea.example"]
-    assert mailbox[0]["Subject"] == "[Test] 4월 기도 소식"
+    assert mailbox[0]["Subject"] == "[테스트] 4월 기도 소식"  # a Korean test, all in Korean
     assert "Pastor Tim" in mailbox[0].get_body(("plain",)).get_content()
     mailbox.clear()
 

@@ -13,7 +13,12 @@
   function show(data) {
     Object.keys(data).forEach(function (key) {
       var el = box.querySelector('[data-count="' + key + '"]');
-      if (el) { el.textContent = String(data[key]); }
+      if (el) {
+        // Counts in the page's language, as the server writes them (1,234).
+        el.textContent = typeof data[key] === "number"
+          ? data[key].toLocaleString(document.documentElement.lang || undefined)
+          : String(data[key]);
+      }
     });
     if (bar) {
       bar.max = data.total || 1;
