@@ -26,8 +26,8 @@ from app.extensions import db
 from app.mail.delivery import drain
 from app.security import Role
 from app.subscriptions import sending
-from app.subscriptions.models import SubscriberStatus
 from app.subscriptions import tokens as subscription_tokens
+from app.subscriptions.models import SubscriberStatus
 from tests.bible_requests.factories import make_request
 from tests.comments.factories import make_comment
 from tests.email.factories import link_token, make_subscriber, make_update
@@ -64,7 +64,9 @@ def build_site(app) -> Site:
         admin = make_staff(Role.ADMIN, name="Ruth Admin", email="ruth@vom.example")
         admin.totp_secret = "JBSWY3DPEHPK3PXP"
         first = make_comment(story, name="Sarah", body="Praying for Mr. P and his family.")
-        make_comment(story, name="Ruth Admin", body="Thank you, Sarah!", parent=first, by_staff=True)
+        make_comment(
+            story, name="Ruth Admin", body="Thank you, Sarah!", parent=first, by_staff=True
+        )
         held = make_comment(story, status=CommentStatus.PENDING, name="Joon", body="Amen. 아멘.")
         make_comment(prayer, name="David", body="We prayed at our Wednesday meeting.")
 
@@ -148,9 +150,7 @@ def build_site(app) -> Site:
             (
                 "confirm email",
                 "/account/confirm/"
-                + account_tokens.make(
-                    account_tokens.CONFIRM_EMAIL, applicant, e=applicant.email
-                ),
+                + account_tokens.make(account_tokens.CONFIRM_EMAIL, applicant, e=applicant.email),
             ),
             ("confirm email: bad link", "/account/confirm/not-a-token"),
             (

@@ -29,7 +29,7 @@ from werkzeug.exceptions import (
 
 from app.accounts import services as accounts_services
 from tests.bible_requests.factories import ELIGIBLE
-from tests.browser.conftest import AXE, PHONE, WCAG_AA, ARTIFACTS, screenshot
+from tests.browser.conftest import ARTIFACTS, AXE, PHONE, WCAG_AA, screenshot
 from tests.browser.people import main_form, send, sign_in_directly
 from tests.browser.site import build_site
 from tests.factories import PASSWORD

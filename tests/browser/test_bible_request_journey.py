@@ -20,7 +20,7 @@ from app.extensions import db
 from app.security import Role
 from tests.accounts.factories import make_staff
 from tests.bible_requests.factories import ELIGIBLE, PLAN
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import ARTIFACTS, screenshot
 from tests.browser.people import (
     deliver_mail,
     last_mail_to,
@@ -39,6 +39,10 @@ def photo_of_bibles() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (1200, 800), (120, 40, 30)).save(out, "JPEG")
     return out.getvalue()
+
+
+def pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
 
 
 def the_request() -> BibleRequest:
@@ -170,9 +174,14 @@ def test_leader_asks_for_bibles_and_proves_they_were_given(live_server, new_page
     cards = leader_page.locator("main .recipient-card")
     expect(cards).to_have_count(8)
     screenshot(leader_page, JOURNEY, "13-recipient-cards")
+    # Printed: only the cards, eight to an A4 sheet.
     leader_page.emulate_media(media="print")
     expect(leader_page.locator("header.site-header")).to_be_hidden()
-    leader_page.pdf(path=str(screenshot_folder() / "13-recipient-cards-print.pdf"), format="A4")
+    expect(leader_page.locator("main form")).to_be_hidden()
+    pdf = leader_page.pdf(
+        path=str(ARTIFACTS / JOURNEY / "13-recipient-cards-print.pdf"), prefer_css_page_size=True
+    )
+    assert pdf_pages(pdf) == 1
     leader_page.emulate_media(media="screen")
 
     # ... and sends a photo of the Bibles being given out.
@@ -196,7 +205,9 @@ def test_leader_asks_for_bibles_and_proves_they_were_given(live_server, new_page
     staff.goto(f"{live_server}/staff/requests/{req.id}")
     photo = staff.locator("main .photo-grid img").first
     photo.scroll_into_view_if_needed()  # the photos load lazily
-    staff.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=photo.element_handle())
+    staff.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=photo.element_handle()
+    )
     verify = staff.locator("main form.action-verified")
     verify.locator("textarea[name=verified-note]").fill("Thank you!")
     screenshot(staff, JOURNEY, "16-reviewer-checks-the-proof")
@@ -206,11 +217,3 @@ def test_leader_asks_for_bibles_and_proves_they_were_given(live_server, new_page
     screenshot(staff, JOURNEY, "17-verified")
     leader_page.reload()
     screenshot(leader_page, JOURNEY, "18-leader-sees-verified")
-
-
-def screenshot_folder():
-    from tests.browser.conftest import ARTIFACTS
-
-    folder = ARTIFACTS / JOURNEY
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder

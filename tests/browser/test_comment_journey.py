@@ -12,14 +12,17 @@ from app.comments.models import CommentStatus
 from app.security import Role
 from tests.accounts.factories import make_staff
 from tests.browser.conftest import screenshot
-from tests.browser.people import fresh, main_form, send, sign_in
+from tests.browser.people import fresh, send, sign_in
 from tests.comments.factories import last_comment
 from tests.factories import make_story
 from tests.staff.factories import make_image
 
 STORY = {
     "en": ("Mr. P receives an NK Bible", "Thank you for telling us about Mr. P. We pray for him."),
-    "ko": ("P 씨가 북한 성경을 받았습니다", "P 씨의 이야기를 들려주셔서 감사합니다. 함께 기도합니다."),
+    "ko": (
+        "P 씨가 북한 성경을 받았습니다",
+        "P 씨의 이야기를 들려주셔서 감사합니다. 함께 기도합니다.",
+    ),
 }
 
 

@@ -131,9 +131,13 @@ def test_the_keyboard_reaches_i_prayed_and_presses_it(live_server, new_page, lan
     page = new_page(language)
     page.goto(f"{live_server}/prayer/{prayer.slug}")
     tab_through(
-        page, lambda el: el["tag"] == "button" and page.evaluate(
-            f"() => document.activeElement.closest('#prayer-{prayer.id}') !== null"
-        )
+        page,
+        lambda el: (
+            el["tag"] == "button"
+            and page.evaluate(
+                f"() => document.activeElement.closest('#prayer-{prayer.id}') !== null"
+            )
+        ),
     )
     page.keyboard.press("Enter")
     expect(page.locator(f"#prayed-count-{prayer.id}")).to_have_text(re.compile("1"))
@@ -174,9 +178,14 @@ def test_staff_sign_in_with_the_keyboard_alone(live_server, page):
         page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile("/staff/$"))
     # In the staff area the navigation and the page's actions are reachable too.
-    tab_through(page, lambda el: el["tag"] == "a" and "/staff/comments/" in (
-        page.evaluate("() => document.activeElement.getAttribute('href')") or ""
-    ))
+    tab_through(
+        page,
+        lambda el: (
+            el["tag"] == "a"
+            and "/staff/comments/"
+            in (page.evaluate("() => document.activeElement.getAttribute('href')") or "")
+        ),
+    )
 
 
 def test_focus_ring_is_visible_on_links_buttons_and_fields(live_server, page):

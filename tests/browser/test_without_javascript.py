@@ -35,7 +35,9 @@ def test_javascript_really_is_off(live_server, new_page):
     page = new_page("en", javascript=False)
     page.goto(live_server + "/")
     assert page.evaluate("() => 1 + 1") == 2  # the test driver still can; the page cannot
-    page.set_content("<p id=x>before</p><script>document.getElementById('x').textContent='after'</script>")
+    page.set_content(
+        "<p id=x>before</p><script>document.getElementById('x').textContent='after'</script>"
+    )
     expect(page.locator("#x")).to_have_text("before")
 
 
@@ -91,7 +93,9 @@ def test_a_leader_asks_for_bibles_without_javascript(live_server, new_page):
     send(main_form(page))
     expect(page).to_have_url(re.compile("/requests/new$"))
     page.locator("main [name=quantity]").fill("6")
-    page.locator("main [name=handout_date]").fill((utcnow().date() + timedelta(days=14)).isoformat())
+    page.locator("main [name=handout_date]").fill(
+        (utcnow().date() + timedelta(days=14)).isoformat()
+    )
     page.locator("main [name=plan]").fill(PLAN)
     page.locator("main [name=ship_address]").fill("12 Hope-ro, Seoul")
     page.locator("main [name=ship_postal_code]").fill("08300")
@@ -145,4 +149,3 @@ def test_javascript_only_improves(live_server, new_page):
     without_js.goto(f"{live_server}/requests/{received.id}/cards")
     expect(without_js.locator("button[data-print]")).to_be_hidden()
     expect(without_js.locator(".recipient-card")).to_have_count(received.quantity)
-
