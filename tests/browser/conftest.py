@@ -144,7 +144,7 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 def axe_violations(page: Page) -> list[dict]:
     """Run axe-core (the npm package's file, never fetched at run time) against the page."""
-    page.evaluate(_axe_source())  # evaluated by the driver: the page's CSP does not apply
+    page.evaluate(axe_source())  # evaluated by the driver: the page's CSP does not apply
     return page.evaluate(
         "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags},"
         " resultTypes: ['violations']}))"
@@ -155,5 +155,6 @@ def axe_violations(page: Page) -> list[dict]:
 
 
 @functools.cache
-def _axe_source() -> str:
+def axe_source() -> str:
+    assert AXE.exists(), f"{AXE} is missing: `make install` installs it with npm"
     return AXE.read_text()

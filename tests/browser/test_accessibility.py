@@ -29,7 +29,7 @@ from werkzeug.exceptions import (
 
 from app.accounts import services as accounts_services
 from tests.bible_requests.factories import ELIGIBLE
-from tests.browser.conftest import ARTIFACTS, AXE, PHONE, WCAG_AA, screenshot
+from tests.browser.conftest import ARTIFACTS, PHONE, WCAG_AA, axe_source, screenshot
 from tests.browser.people import main_form, send, sign_in_directly
 from tests.browser.site import build_site
 from tests.factories import PASSWORD
@@ -138,7 +138,7 @@ def test_every_page_passes_axe_and_fits_a_phone(app, live_server, new_page, fast
         pages = {}
         for language in LANGUAGES:
             page = new_page(language, viewport=PHONE)
-            page.context.add_init_script(path=str(AXE))  # the driver's, not the page's, script
+            page.context.add_init_script(axe_source())  # the driver's, not the page's, script
             if user is not None:
                 sign_in_directly(page.context, live_server, user)
             pages[language] = page
