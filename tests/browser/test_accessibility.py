@@ -49,28 +49,31 @@ START_AXE = (
     "(tags) => { window.__axe = axe.run(document, {runOnly: {type: 'tag', values: tags},"
     " resultTypes: ['violations']}); }"
 )
-AXE_RESULT = (
-    "async () => (await window.__axe).violations.map(v => ({id: v.id, impact: v.impact,"
-    " help: v.help, nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)}))"
-)
-UNLABELLED = (
-    "() => [...document.querySelectorAll('input, select, textarea')]"
-    ".filter(el => !['hidden', 'submit', 'button', 'image', 'reset'].includes(el.type))"
-    ".filter(el => !el.labels.length && !el.getAttribute('aria-label')"
-    " && !el.getAttribute('aria-labelledby')).map(el => el.name || el.id || el.outerHTML)"
-)
-# (Hidden CSRF fields share an id across a page's forms; nothing refers to them.)
-DUPLICATE_IDS = (
-    "() => { const seen = {}; document.querySelectorAll('[id]:not([type=hidden])').forEach(el =>"
-    " { seen[el.id] = (seen[el.id] || 0) + 1; });"
-    " return Object.keys(seen).filter(id => seen[id] > 1); }"
-)
-PAGE_WIDTH = (
-    "() => { const width = document.documentElement.scrollWidth; return {width, wide: width"
-    " <= innerWidth ? [] : [...document.querySelectorAll('main *')]"
-    ".filter(el => el.getBoundingClientRect().right > innerWidth + 1).slice(0, 5)"
-    ".map(el => el.tagName.toLowerCase() + '.' + el.className)}; }"
-)
+# Everything else measured on a page, in one round trip: its language, width at 375 px (and
+# what sticks out), fields without a label, ids used twice (hidden CSRF fields share one id
+# across a page's forms, and nothing refers to them).
+FACTS = """async () => {
+  const width = document.documentElement.scrollWidth;
+  const seen = {};
+  document.querySelectorAll('[id]:not([type=hidden])').forEach(el => {
+    seen[el.id] = (seen[el.id] || 0) + 1;
+  });
+  return {
+    violations: (await window.__axe).violations.map(v => ({id: v.id, impact: v.impact,
+      help: v.help, nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)})),
+    lang: document.documentElement.lang,
+    width,
+    wide: width <= innerWidth ? [] : [...document.querySelectorAll('main *')]
+      .filter(el => el.getBoundingClientRect().right > innerWidth + 1).slice(0, 5)
+      .map(el => el.tagName.toLowerCase() + '.' + el.className),
+    unlabelled: [...document.querySelectorAll('input, select, textarea')]
+      .filter(el => !['hidden', 'submit', 'button', 'image', 'reset'].includes(el.type))
+      .filter(el => !el.labels.length && !el.getAttribute('aria-label')
+        && !el.getAttribute('aria-labelledby'))
+      .map(el => el.name || el.id || el.outerHTML),
+    duplicate_ids: Object.keys(seen).filter(id => seen[id] > 1),
+  };
+}"""
 
 
 class Scan:
@@ -84,26 +87,28 @@ class Scan:
         for language, page in pages.items():
             response = page.goto(url.replace("{lang}", language))
             assert response is not None and response.status == status, (label, url, status)
-        self.check(pages, label)
+            # axe runs in this page's renderer while the next language's page loads.
+            page.evaluate(START_AXE, WCAG_AA)
+        self.collect(pages, label)
 
     def check(self, pages: dict[str, Page], label: str) -> None:
+        """Scan pages already open (reached through a form)."""
         for page in pages.values():
-            page.evaluate(START_AXE, WCAG_AA)  # both run at once, one renderer each
+            page.evaluate(START_AXE, WCAG_AA)
+        self.collect(pages, label)
+
+    def collect(self, pages: dict[str, Page], label: str) -> None:
         for language, page in pages.items():
-            violations = page.evaluate(AXE_RESULT)
-            width = page.evaluate(PAGE_WIDTH)
-            lang = page.locator("html").get_attribute("lang")
-            unlabelled = page.evaluate(UNLABELLED)
-            duplicate_ids = page.evaluate(DUPLICATE_IDS)
+            facts = page.evaluate(FACTS)
             self.results[language][label] = {
                 "url": re.sub(r"^https?://[^/]+", "", page.url),
-                "lang": lang,
-                "violations": len(violations),
-                "details": violations,
-                "phone_width": width["width"],
-                "too_wide": width["wide"],
-                "unlabelled_fields": unlabelled,
-                "duplicate_ids": duplicate_ids,
+                "lang": facts["lang"],
+                "violations": len(facts["violations"]),
+                "details": facts["violations"],
+                "phone_width": facts["width"],
+                "too_wide": facts["wide"],
+                "unlabelled_fields": facts["unlabelled"],
+                "duplicate_ids": facts["duplicate_ids"],
             }
             if self.shots:
                 name = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
