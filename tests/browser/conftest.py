@@ -78,7 +78,7 @@ def new_page(browser) -> Iterator[Callable[..., Page]]:
     """Make a page in a browser of its own (own cookies): one per person in a journey.
 
     `new_page("ko")` is a Korean browser (locale and Accept-Language); `javascript=False`
-    turns scripts off, as some people and many screen-reader setups do.
+    turns scripts off, as some people and locked-down browsers do.
     """
     contexts = []
 
