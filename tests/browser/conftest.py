@@ -129,6 +129,7 @@ def screenshot(page: Page, journey: str, name: str) -> list[Path]:
     folder = ARTIFACTS / journey
     folder.mkdir(parents=True, exist_ok=True)
     original = page.viewport_size or DESKTOP
+    page.evaluate("window.scrollTo(0, 0)")  # sticky menus sit where they belong
     files = []
     for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
         page.set_viewport_size(size)
