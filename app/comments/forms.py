@@ -16,9 +16,10 @@ def _lower(value: str | None) -> str:
     return (value or "").strip().lower()
 
 
-def _body_field(label=None) -> TextAreaField:
+def _body_field(label=None, **kwargs) -> TextAreaField:
     return TextAreaField(
         label or _l("Comment"),
+        **kwargs,
         validators=[
             DataRequired(_l("Please write a comment.")),
             Length(max=MAX_BODY, message=_l("Please keep it under %(max)d characters.")),
@@ -63,7 +64,8 @@ class StaffCommentForm(Form):
 class ReplyForm(Form):
     """A staff reply from the moderation queue."""
 
-    body = _body_field(_l("Your reply"))
+    # Its own id: the reply and edit forms share the comment's page (ids must be unique).
+    body = _body_field(_l("Your reply"), id="reply-body")
 
 
 class EditForm(Form):

@@ -74,12 +74,12 @@ def header(name: str, value: str) -> str:
 def compose(message: dict[str, Any], sender: str, *, eight_bit: bool = False) -> bytes:
     """The RFC 5322 bytes of one outbox message."""
     created: datetime = message["created_at"]
-    to = formataddr((message["to_name"] or "", message["to_address"]), charset="utf-8")
+    to = formataddr(((message["to_name"] or "").strip(), message["to_address"]), charset="utf-8")
     sender_name, sender_address = parseaddr(sender)
     lines = [
         "From: " + formataddr((sender_name, sender_address), charset="utf-8").replace("\n", "\r\n"),
         "To: " + to.replace("\n", "\r\n"),
-        header("Subject", message["subject"]),
+        header("Subject", message["subject"].strip()),
         "Date: " + format_datetime(created.replace(tzinfo=UTC)),
         "Message-ID: " + message["message_id"],
         "Auto-Submitted: auto-generated",  # RFC 3834: no vacation auto-replies, please

@@ -59,7 +59,8 @@ def test_the_number_of_cards_can_be_chosen_within_limits(client, approved):
 def test_the_print_stylesheet_fits_several_cards_on_an_a4_sheet():
     css = CSS.read_text()
     section = css[css.index("Recipient cards: eight per A4 sheet") :]
-    assert "@page { size: A4;" in section
+    # A named page: the cards' own A4 sheet with narrow margins.
+    assert "@page cards { size: A4;" in section
     assert ".card-sheet { grid-template-columns: 1fr 1fr; grid-auto-rows: 70mm;" in section
     assert "break-inside: avoid" in section
 

@@ -8,14 +8,17 @@ can seed rows and check results. Screenshots of each journey (phone 375 px and d
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
+from app import antispam
 from tests.conftest import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -67,22 +70,58 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture
-def page(browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=DESKTOP, locale="en-US")
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+LOCALES = {"en": ("en-US", "en-US,en;q=0.9"), "ko": ("ko-KR", "ko-KR,ko;q=0.9")}
 
 
 @pytest.fixture
-def korean_page(browser) -> Iterator[Page]:
-    context = browser.new_context(
-        viewport=DESKTOP, locale="ko-KR", extra_http_headers={"Accept-Language": "ko-KR,ko;q=0.9"}
+def new_page(browser) -> Iterator[Callable[..., Page]]:
+    """Make a page in a browser of its own (own cookies): one per person in a journey.
+
+    `new_page("ko")` is a Korean browser (locale and Accept-Language); `javascript=False`
+    turns scripts off, as some people and locked-down browsers do.
+    """
+    contexts = []
+
+    def make(language: str = "en", *, javascript: bool = True, viewport=DESKTOP) -> Page:
+        locale, accept = LOCALES[language]
+        context = browser.new_context(
+            viewport=viewport,
+            locale=locale,
+            extra_http_headers={"Accept-Language": accept},
+            java_script_enabled=javascript,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page) -> Page:
+    return new_page("en")
+
+
+@pytest.fixture
+def korean_page(new_page) -> Page:
+    return new_page("ko")
+
+
+@pytest.fixture(autouse=True)
+def _unhurried_visitors(monkeypatch) -> None:
+    """People read a page before they send its form; a browser driven by a test does not.
+
+    The public forms refuse (silently, as for a bot) a form sent less than
+    `antispam.MIN_SECONDS` after it was shown. Instead of sleeping, forms shown during a
+    journey are stamped as shown a minute earlier; the honeypot and the signed stamp are
+    still checked for real.
+    """
+    stamp = antispam.shown_at_token
+    monkeypatch.setattr(
+        antispam, "shown_at_token", lambda now=None: stamp(time.time() - 60 if now is None else now)
     )
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
 
 
 def screenshot(page: Page, journey: str, name: str) -> list[Path]:
@@ -90,6 +129,7 @@ def screenshot(page: Page, journey: str, name: str) -> list[Path]:
     folder = ARTIFACTS / journey
     folder.mkdir(parents=True, exist_ok=True)
     original = page.viewport_size or DESKTOP
+    page.evaluate("window.scrollTo(0, 0)")  # sticky menus sit where they belong
     files = []
     for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
         page.set_viewport_size(size)
@@ -105,10 +145,17 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 def axe_violations(page: Page) -> list[dict]:
     """Run axe-core (the npm package's file, never fetched at run time) against the page."""
-    page.evaluate(AXE.read_text())  # evaluated by the driver: the page's CSP does not apply
+    page.evaluate(axe_source())  # evaluated by the driver: the page's CSP does not apply
     return page.evaluate(
-        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']}))"
         ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.map(n => n.target.join(' '))}))",
+        " nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)}))",
         WCAG_AA,
     )
+
+
+@functools.cache
+def axe_source() -> str:
+    assert AXE.exists(), f"{AXE} is missing: `make install` installs it with npm"
+    return AXE.read_text()

@@ -33,6 +33,12 @@ def test_korean_supporter_presses_i_prayed(live_server, korean_page):
     page.goto(live_server + "/prayer/")
     expect(page.locator("html")).to_have_attribute("lang", "ko")
     page.get_by_role("link", name="프랑스에 사는 탈북민 Y 씨를 위해 기도해 주세요").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "프랑스에 사는 탈북민 Y 씨를 위해 기도해 주세요"
+    )
+    expect(page.locator(f"#prayed-count-{prayer.id}")).to_have_text(re.compile("0"))
+    screenshot(page, "f-i-prayed-ko", "1-before")
     page.locator(f"#prayer-{prayer.id} button[type=submit]").click()
     expect(page.locator(f"#prayed-count-{prayer.id}")).to_have_text(re.compile("1"))
-    screenshot(page, "f-i-prayed-ko", "1-after")
+    expect(page.get_by_role("status")).to_be_visible()
+    screenshot(page, "f-i-prayed-ko", "2-after")
