@@ -9,6 +9,7 @@ can seed rows and check results. Screenshots of each journey (phone 375 px and d
 from __future__ import annotations
 
 import functools
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -29,13 +30,16 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/browser/" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
-            if not CHROMIUM.exists():
-                item.add_marker(
-                    pytest.mark.skip(reason="needs Debian's chromium: apt-get install -y chromium")
-                )
+    browser_items = [item for item in items if "tests/browser/" in str(item.fspath)]
+    if browser_items and not CHROMIUM.exists() and os.environ.get("REQUIRE_BROWSER"):
+        # CI installs chromium and sets REQUIRE_BROWSER: there a missing browser is a failure.
+        raise pytest.UsageError("REQUIRE_BROWSER is set but /usr/bin/chromium is missing")
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+        if not CHROMIUM.exists():
+            item.add_marker(
+                pytest.mark.skip(reason="needs Debian's chromium: apt-get install -y chromium")
+            )
 
 
 @pytest.fixture(scope="session")
