@@ -159,3 +159,9 @@ def client(app):
 def mailbox(smtp_server) -> list[EmailMessage]:
     """Messages the loopback SMTP server received during this test."""
     return smtp_server.handler.messages
+
+
+@pytest.fixture
+def page_cache_off(app, monkeypatch) -> None:
+    """Every request renders its page (tests that count a page's queries)."""
+    monkeypatch.setitem(app.config, "PAGE_CACHE", False)
