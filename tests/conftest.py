@@ -87,6 +87,15 @@ def _database_url(paths: dict[str, Path]) -> str:
     return f"sqlite:///{paths['instance'] / 'test.sqlite3'}"
 
 
+def shared_backends() -> dict[str, str]:
+    """TEST_CACHE_REDIS_URL=redis://127.0.0.1:6379/<db>: the page cache and the rate limits
+    live in that Redis database (as in production) instead of in this process."""
+    url = os.environ.get("TEST_CACHE_REDIS_URL")
+    if not url:
+        return {}
+    return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url, "RATELIMIT_STORAGE_URI": url}
+
+
 class IsolatedClient(FlaskClient):
     """A test client whose requests never share the test's app context.
 
@@ -111,6 +120,7 @@ def app(_session_paths, smtp_server) -> Iterator[Flask]:
             "MAIL_FILE_DIR": str(_session_paths["mail"]),
             "MAIL_HOST": "127.0.0.1",
             "MAIL_PORT": smtp_server.port,
+            **shared_backends(),
         },
     )
     with application.app_context():

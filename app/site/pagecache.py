@@ -130,6 +130,7 @@ def _before_commit(session: Session) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    session.info.pop("page_cache_changed", None)  # set again by the flush the bump caused
     if session.info.pop("page_cache_bumped", False):
         _local["read_at"] = 0.0  # this process sees its own change at once
 
@@ -182,10 +183,18 @@ def _etag(entry_tag: str, personal: bool) -> str | None:
     return hashlib.sha256(f"{entry_tag}|{secret}|{bucket}".encode()).hexdigest()[:32]
 
 
+def _unchanged(etag: str | None, entry: dict[str, Any], personal: bool) -> bool:
+    if request.if_none_match:
+        return etag is not None and request.if_none_match.contains(etag)
+    since = request.if_modified_since
+    # By date only for pages without a visitor's token (feeds, sitemap).
+    return not personal and since is not None and since.timestamp() >= entry["stored_at"]
+
+
 def _respond(entry: dict[str, Any], state: str) -> Response:
     personal = entry["personal"]
     etag = _etag(entry["etag"], personal)
-    if etag is not None and request.if_none_match.contains(etag):
+    if _unchanged(etag, entry, personal):
         response = Response(status=304)
     else:
         body = _fill(entry["body"]) if personal else entry["body"]
