@@ -19,7 +19,7 @@ from app.site import pagecache
 from app.site.pagecache import CSRF_HOLE, SHOWN_AT_HOLE, PageCacheGeneration
 from tests.comments.factories import make_comment, post_comment
 from tests.factories import make_leader, make_prayer, make_story
-from tests.helpers import CSRF_RE, login, soup, text_of
+from tests.helpers import CSRF_RE, login, text_of
 
 TOKEN_RE = CSRF_RE
 SHOWN_RE = re.compile(
