@@ -21,8 +21,11 @@ MIN_SECONDS = 3  # a person needs longer than this to fill in a form
 MAX_AGE_SECONDS = 24 * 3600
 
 
+SALT = "form-shown-at"
+
+
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="form-shown-at")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
 def shown_at_token(now: float | None = None) -> str:

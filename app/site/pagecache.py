@@ -18,17 +18,22 @@ bounds what no commit announces (a story whose publication time arrives).
 from __future__ import annotations
 
 import hashlib
+import os
 import time
+from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qs
 
 from flask import Flask, Response, current_app, g, request, session
-from flask_wtf.csrf import generate_csrf
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Integer, event, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import dump_cookie, http_date, parse_accept_header, parse_cookie, parse_date
 
-from app.antispam import shown_at_token
+from app import antispam
 from app.extensions import cache, db
-from app.i18n import select_locale
+from app.i18n import LANG_COOKIE, LANG_COOKIE_MAX_AGE, select_locale
 
 CSRF_HOLE = "\x00csrf-hole\x00"
 SHOWN_AT_HOLE = "\x00shown-at-hole\x00"
@@ -67,6 +72,18 @@ WATCHED_TABLES = frozenset(
     }
 )
 FRESHNESS_HOURS = 1  # a revalidated page keeps its anti-spam stamp at most this long (+1 h)
+# Headers a stored page keeps (the security headers every anonymous response carries).
+KEEP_HEADERS = frozenset(
+    {
+        "content-security-policy",
+        "x-content-type-options",
+        "referrer-policy",
+        "x-frame-options",
+        "permissions-policy",
+        "cross-origin-opener-policy",
+        "strict-transport-security",
+    }
+)
 
 
 class PageCacheGeneration(db.Model):
@@ -82,14 +99,14 @@ class PageCacheGeneration(db.Model):
 _local = {"generation": 0, "read_at": 0.0}
 
 
-def current_generation() -> int:
-    interval = current_app.config["PAGE_CACHE_CHECK_SECONDS"]
+def current_generation(app: Flask) -> int:
+    """The shared generation, read from the database at most once per check interval."""
     now = time.monotonic()
-    if now - _local["read_at"] >= interval:
-        value = db.session.scalar(
-            select(PageCacheGeneration.generation).where(PageCacheGeneration.id == 1)
-        )
-        db.session.rollback()  # end the read-only transaction; keep the connection free
+    if now - _local["read_at"] >= app.config["PAGE_CACHE_CHECK_SECONDS"]:
+        with app.app_context(), db.engine.connect() as connection:
+            value = connection.scalar(
+                select(PageCacheGeneration.generation).where(PageCacheGeneration.id == 1)
+            )
         _local["generation"], _local["read_at"] = value or 0, now
     return _local["generation"]
 
@@ -145,93 +162,209 @@ def invalidate() -> None:
     db.session.info["page_cache_changed"] = True
 
 
-# --- lookup and store --------------------------------------------------------------------------
+# --- serving from the cache, before Flask (a WSGI middleware) -------------------------------
 
 
-def _cacheable() -> bool:
-    if not current_app.config["PAGE_CACHE"] or request.method not in ("GET", "HEAD"):
-        return False
-    if request.endpoint not in CACHEABLE or "Authorization" in request.headers:
-        return False
-    if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
-        return False  # would sign the visitor in
-    return set(session.keys()) <= SAFE_SESSION_KEYS
+class PageCache:
+    """Answers anonymous GETs of stored pages without entering Flask; everything else (and a
+    miss) goes to the app, whose `store` keeps the page for next time.
+
+    The visitor's holes are filled as Flask-WTF and `app.antispam` would: the CSRF secret in
+    the visitor's (signed) session cookie, a new session for a first visit, a fresh stamp."""
+
+    def __init__(self, app: Flask, wsgi_app: Callable) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+        config = app.config
+        self.languages = tuple(config["LANGUAGES"])
+        self.default_language = config["BABEL_DEFAULT_LOCALE"]
+        self.session_cookie = config["SESSION_COOKIE_NAME"]
+        self.remember_cookie = config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        self.session_serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+        self.csrf_serializer = URLSafeTimedSerializer(
+            config.get("WTF_CSRF_SECRET_KEY") or config["SECRET_KEY"], salt="wtf-csrf-token"
+        )
+        self.stamp_serializer = URLSafeTimedSerializer(config["SECRET_KEY"], salt=antispam.SALT)
+        self.accept_cache: dict[str, str] = {}
+
+    # Which visitors and which entry -----------------------------------------------------------
+
+    def _language(self, environ: dict, query: dict, cookies: Any) -> str:
+        chosen = (query.get("lang") or [None])[0]
+        if chosen not in self.languages and LANG_COOKIE in cookies:
+            chosen = cookies[LANG_COOKIE]
+        if chosen in self.languages:
+            return chosen
+        header = environ.get("HTTP_ACCEPT_LANGUAGE", "")
+        language = self.accept_cache.get(header)
+        if language is None:
+            accept = parse_accept_header(header, LanguageAccept)
+            language = accept.best_match(self.languages) or self.default_language
+            if len(self.accept_cache) < 1000:
+                self.accept_cache[header] = language
+        return language
+
+    def _secret(self, cookies: Any) -> tuple[bool, str | None]:
+        """(eligible, the visitor's CSRF secret): eligible when the session holds nothing
+        personal (no cookie, or only the form secret)."""
+        if self.session_cookie not in cookies:
+            return True, None
+        try:
+            data = self.session_serializer.loads(
+                cookies[self.session_cookie],
+                max_age=int(self.app.permanent_session_lifetime.total_seconds()),
+            )
+        except BadSignature:
+            return True, None  # Flask would ignore it too: a new session
+        if not isinstance(data, dict) or not set(data) <= SAFE_SESSION_KEYS:
+            return False, None
+        return True, data.get("csrf_token")
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if (
+            environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+            or not self.app.config["PAGE_CACHE"]
+            or "HTTP_AUTHORIZATION" in environ
+        ):
+            return self.wsgi_app(environ, start_response)
+        cookies = parse_cookie(environ.get("HTTP_COOKIE"))
+        if self.remember_cookie in cookies:
+            return self.wsgi_app(environ, start_response)  # would sign the visitor in
+        eligible, secret = self._secret(cookies)
+        if not eligible:
+            return self.wsgi_app(environ, start_response)
+        query_string = environ.get("QUERY_STRING", "")
+        query = parse_qs(query_string)
+        language = self._language(environ, query, cookies)
+        host = "|".join(
+            environ.get(h, "")
+            for h in ("HTTP_HOST", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PROTO")
+        )
+        path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+        key = f"page:{current_generation(self.app)}:{language}:{host}{path}?{query_string}"
+        entry = self.app.extensions["cache"][cache].get(key)
+        if entry is None:
+            environ["nkn.page_cache"] = (key, language)
+            return self.wsgi_app(environ, start_response)
+        return self._serve(environ, start_response, entry, secret, query, cookies)
+
+    # The answer ---------------------------------------------------------------------------------
+
+    def _serve(self, environ, start_response, entry, secret, query, cookies) -> Iterable[bytes]:
+        headers = list(entry["headers"])
+        personal = entry["personal"]
+        new_session = personal and secret is None
+        if new_session:
+            secret = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324  # nosec B324  (as Flask-WTF)
+            headers.append(("Set-Cookie", self._session_cookie(secret)))
+        chosen = (query.get("lang") or [None])[0]
+        if chosen in self.languages and (cookies.get(LANG_COOKIE) != chosen):
+            headers.append(("Set-Cookie", self._lang_cookie(chosen)))
+        etag = visitor_etag(entry["etag"], secret if personal else None, personal)
+        headers += [
+            ("ETag", f'"{etag}"'),
+            ("Cache-Control", "private, no-cache" if personal else "public, no-cache"),
+            ("Vary", "Cookie, Accept-Language"),
+            ("X-Page-Cache", "hit"),
+        ]
+        if not personal:
+            headers.append(("Last-Modified", http_date(entry["stored_at"])))
+        if not new_session and unchanged(
+            environ.get("HTTP_IF_NONE_MATCH"),
+            environ.get("HTTP_IF_MODIFIED_SINCE"),
+            etag,
+            entry,
+        ):
+            start_response("304 Not Modified", headers)
+            return [b""]
+        body = self._fill(entry["parts"], secret) if personal else entry["parts"][0][1]
+        headers += [
+            ("Content-Type", entry["content_type"]),
+            ("Content-Length", str(len(body))),
+        ]
+        start_response("200 OK", headers)
+        return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    def _fill(self, parts: list[tuple[str, bytes]], secret: str | None) -> bytes:
+        values = {
+            CSRF_HOLE: self.csrf_serializer.dumps(secret).encode(),
+            SHOWN_AT_HOLE: self.stamp_serializer.dumps(round(time.time(), 3)).encode(),
+        }
+        out = []
+        for hole, text in parts:
+            if hole:
+                out.append(values[hole])
+            out.append(text)
+        return b"".join(out)
+
+    def _session_cookie(self, secret: str) -> str:
+        config = self.app.config
+        return dump_cookie(
+            self.session_cookie,
+            self.session_serializer.dumps({"csrf_token": secret}),
+            domain=config.get("SESSION_COOKIE_DOMAIN") or None,
+            path=config.get("SESSION_COOKIE_PATH") or config.get("APPLICATION_ROOT") or "/",
+            secure=config["SESSION_COOKIE_SECURE"],
+            httponly=config["SESSION_COOKIE_HTTPONLY"],
+            samesite=config["SESSION_COOKIE_SAMESITE"],
+        )
+
+    def _lang_cookie(self, language: str) -> str:
+        return dump_cookie(
+            LANG_COOKIE,
+            language,
+            max_age=LANG_COOKIE_MAX_AGE,
+            samesite="Lax",
+            secure=self.app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+        )
 
 
-def _key() -> str:
-    query = request.query_string.decode("latin-1")
-    return f"page:{current_generation()}:{select_locale()}:{request.host}{request.path}?{query}"
-
-
-def _fill(body: str) -> str:
-    if CSRF_HOLE in body:
-        body = body.replace(CSRF_HOLE, generate_csrf())
-    if SHOWN_AT_HOLE in body:
-        body = body.replace(SHOWN_AT_HOLE, shown_at_token())
-    return body
-
-
-def _etag(entry_tag: str, personal: bool) -> str | None:
-    """Per visitor when the page holds their token: the token in the browser's copy must
-    still match their session, and its anti-spam stamp must still be fresh."""
+def visitor_etag(entry_tag: str, secret: str | None, personal: bool) -> str:
+    """Per visitor when the page holds their token: the browser's copy is reusable only while
+    its token matches their session and its anti-spam stamp is recent."""
     if not personal:
         return entry_tag
-    secret = session.get("csrf_token")
-    if not secret:
-        return None
     bucket = int(time.time() // (FRESHNESS_HOURS * 3600))
     return hashlib.sha256(f"{entry_tag}|{secret}|{bucket}".encode()).hexdigest()[:32]
 
 
-def _unchanged(etag: str | None, entry: dict[str, Any], personal: bool) -> bool:
-    if request.if_none_match:
-        return etag is not None and request.if_none_match.contains(etag)
-    since = request.if_modified_since
+def unchanged(if_none_match: str | None, if_modified_since: str | None, etag, entry) -> bool:
+    if if_none_match:
+        return f'"{etag}"' in [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+    since = parse_date(if_modified_since) if if_modified_since else None
     # By date only for pages without a visitor's token (feeds, sitemap).
-    return not personal and since is not None and since.timestamp() >= entry["stored_at"]
+    return not entry["personal"] and since is not None and since.timestamp() >= entry["stored_at"]
 
 
-def _respond(entry: dict[str, Any], state: str) -> Response:
-    personal = entry["personal"]
-    etag = _etag(entry["etag"], personal)
-    if _unchanged(etag, entry, personal):
-        response = Response(status=304)
-    else:
-        body = _fill(entry["body"]) if personal else entry["body"]
-        response = Response(body, mimetype=entry["mimetype"])
-        etag = etag or _etag(entry["etag"], personal)
-    if etag is not None:
-        response.set_etag(etag)
-    if not personal:
-        response.last_modified = entry["stored_at"]
-    # A page with a visitor's token may live only in that visitor's browser.
-    response.headers["Cache-Control"] = "private, no-cache" if personal else "public, no-cache"
-    response.headers["X-Page-Cache"] = state
-    response.vary.add("Cookie")
-    response.vary.add("Accept-Language")
-    return response
+# --- storing, after Flask rendered a miss -------------------------------------------------------
 
 
-def lookup() -> Response | None:
-    """before_request: answer from the cache, or note the key for `store`."""
-    if not _cacheable():
-        return None
-    key = _key()
-    entry = cache.get(key)
-    if entry is not None:
-        return _respond(entry, "hit")
-    g.page_cache_key = key
-    return None
+def _split(body: str) -> list[tuple[str, bytes]]:
+    """The page as (hole before this text, text) pairs, encoded once."""
+    parts: list[tuple[str, bytes]] = []
+    hole = ""
+    while True:
+        positions = [(body.find(h), h) for h in (CSRF_HOLE, SHOWN_AT_HOLE) if h in body]
+        if not positions:
+            parts.append((hole, body.encode()))
+            return parts
+        index, found = min(positions)
+        parts.append((hole, body[:index].encode()))
+        body, hole = body[index + len(found) :], found
 
 
 def store(response: Response) -> Response:
-    """after_request: keep a freshly rendered public page, with its holes cut out."""
-    key = g.pop("page_cache_key", None)
-    if key is None or response.status_code != 200 or response.direct_passthrough:
+    """after_request: keep a freshly rendered public page, with the visitor's holes cut out."""
+    marked = request.environ.get("nkn.page_cache")
+    if marked is None or request.endpoint not in CACHEABLE:
         return response
-    if g.get("comments_personal") or "csp_nonce" in g or "_flashes" in session:
+    key, language = marked
+    if response.status_code != 200 or response.direct_passthrough or language != select_locale():
         return response
-    if not set(session.keys()) <= SAFE_SESSION_KEYS:
+    if g.get("comments_personal") or "csp_nonce" in g:
+        return response
+    if not set(session.keys()) <= SAFE_SESSION_KEYS:  # a flash, a pending comment, a user
         return response
     body = response.get_data(as_text=True)
     token = g.get("csrf_token")
@@ -241,21 +374,27 @@ def store(response: Response) -> Response:
         body = body.replace(stamp, SHOWN_AT_HOLE)
     personal = CSRF_HOLE in body or SHOWN_AT_HOLE in body
     entry = {
-        "body": body,
-        "mimetype": response.mimetype,
+        "parts": _split(body),
+        "content_type": response.headers["Content-Type"],
+        "headers": [(k, v) for k, v in response.headers.items() if k.lower() in KEEP_HEADERS],
         "personal": personal,
         "etag": hashlib.sha256(body.encode()).hexdigest()[:32],
         "stored_at": int(time.time()),
     }
     cache.set(key, entry, timeout=current_app.config["PAGE_CACHE_SECONDS"])
-    fresh = _respond(entry, "miss")
-    # The response just rendered already holds this visitor's token: keep it, add the headers.
+    secret = session.get("csrf_token") if personal else None
+    etag = visitor_etag(entry["etag"], secret, personal)
+    response.set_etag(etag)
+    if not personal:
+        response.headers["Last-Modified"] = http_date(entry["stored_at"])
+    response.headers["Cache-Control"] = "private, no-cache" if personal else "public, no-cache"
+    response.headers["Vary"] = "Cookie, Accept-Language"
     response.headers["X-Page-Cache"] = "miss"
-    for name in ("ETag", "Last-Modified", "Cache-Control", "Vary"):
-        if name in fresh.headers:
-            response.headers[name] = fresh.headers[name]
-    if fresh.status_code == 304:
-        return fresh
+    if unchanged(
+        request.headers.get("If-None-Match"), request.headers.get("If-Modified-Since"), etag, entry
+    ):
+        response.status_code = 304
+        response.set_data(b"")
     return response
 
 
@@ -263,9 +402,10 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("PAGE_CACHE", True)
     app.config.setdefault("PAGE_CACHE_SECONDS", 60)
     app.config.setdefault("PAGE_CACHE_CHECK_SECONDS", 1.0)
-    # First of all before_request functions, so a hit skips the rest.
-    app.before_request_funcs.setdefault(None, []).insert(0, lookup)
-    app.after_request(store)
+    app.wsgi_app = PageCache(app, app.wsgi_app)  # type: ignore[method-assign]
+    # Registered first, so it runs after every other after_request function (security
+    # headers included, which the stored page keeps).
+    app.after_request_funcs.setdefault(None, []).insert(0, store)
     if not event.contains(Session, "before_commit", _before_commit):  # once per process
         event.listen(Session, "before_flush", _before_flush)
         event.listen(Session, "do_orm_execute", _on_execute)
