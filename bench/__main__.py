@@ -5,10 +5,10 @@ For each database (SQLite in a temporary directory; PostgreSQL in its own databa
 migrations, loads the data set of bench/dataset.py in bulk, then for each page-cache backend
 (in-process, Redis db 11) serves the site with gunicorn (sync workers, 2 x cores + 1) and loads
 each page with wrk from loopback: the home page, the story with 300 comments, the prayer list,
-the stories feed and a signed-in leader's dashboard. In the same block it serves a bare Flask
-endpoint under the same gunicorn settings; every result is also given as a ratio to it, which
-holds on any machine. Targets: the 300-comment story at 0.5 of the bare endpoint or more,
-every other public page at 0.6 or more (the dashboard is signed in, never cached: shown, no
+the stories feed and a signed-in leader's dashboard. A bare Flask endpoint runs under the same
+gunicorn settings beside it and is measured right before each page; each page's ratio is to
+that measurement (the bare row shows their mean), which holds on any machine. Targets: the
+300-comment story at 0.5 of the bare endpoint or more, every other public page at 0.6 or more (the dashboard is signed in, never cached: shown, no
 target).
 """
 
@@ -98,10 +98,6 @@ def measure(kind: str, backend: str, url: str, extra: dict, workdir: Path, secon
     }
     if backend == "redis":
         flush_redis()
-    results: list[Result] = []
-    with gunicorn("bench.bare:app", {}) as base:
-        wrk("warm-up", base + "/", 1)
-        results.append(wrk("bare endpoint", base + "/", seconds))
     pages = [
         ("home", "/", ""),
         ("story (300 comments)", "/stories/three-hundred-comments", ""),
@@ -109,14 +105,28 @@ def measure(kind: str, backend: str, url: str, extra: dict, workdir: Path, secon
         ("stories feed", "/feeds/stories.atom", ""),
         ("leader dashboard (signed in)", "/account/", extra["leader_cookie"]),
     ]
-    with gunicorn("wsgi:app", env) as base:
+    rows: list[tuple[Result, float]] = []
+    bares: list[Result] = []
+    # Both servers stay up (idle workers cost nothing); each page is measured right after the
+    # bare endpoint, so both see the same machine (others may share it) and its ratio holds.
+    with gunicorn("bench.bare:app", {}) as bare, gunicorn("wsgi:app", env) as site:
+        wrk("warm-up", bare + "/", 1)
         for name, path, cookie in pages:
-            status, body = fetch(base + path, cookie)
+            status, body = fetch(site + path, cookie)
             if status != 200 or (cookie and "Sign out" not in body):
                 raise SystemExit(f"{name}: {path} answered {status}")
-            wrk("warm-up", base + path, 1, cookie)
-            results.append(wrk(name, base + path, seconds, cookie))
-    return results
+            wrk("warm-up", site + path, 1, cookie)
+            reference = wrk("bare endpoint", bare + "/", seconds)
+            bares.append(reference)
+            rows.append((wrk(name, site + path, seconds, cookie), reference.rps))
+    mean = Result(
+        "bare endpoint",
+        sum(b.rps for b in bares) / len(bares),
+        sum(b.p50_ms for b in bares) / len(bares),
+        sum(b.p99_ms for b in bares) / len(bares),
+        sum(b.errors for b in bares),
+    )
+    return [(mean, mean.rps), *rows]
 
 
 def table(rows: list[tuple[str, str, Result, float]]) -> str:
@@ -155,8 +165,7 @@ def main() -> int:
                 for backend in args.cache:
                     print(f"  {kind} / {backend} ...", flush=True)
                     results = measure(kind, backend, url, extra, workdir, args.seconds)
-                    bare = results[0].rps
-                    rows += [(kind, backend, r, bare) for r in results]
+                    rows += [(kind, backend, r, bare) for r, bare in results]
             finally:
                 drop(kind)
     print()

@@ -25,6 +25,7 @@ from sqlalchemy import text
 
 from app import create_app
 from app.extensions import cache, db, limiter
+from app.site import pagecache
 
 ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"))
 
@@ -154,6 +155,7 @@ def _clean(app, smtp_server, _session_paths) -> Iterator[None]:
         db.session.remove()
         empty_database()
         cache.clear()
+        pagecache.forget_recent()
         limiter.reset()
     smtp_server.handler.clear()
     for key in ("uploads", "mail"):
