@@ -8,8 +8,8 @@ each page with wrk from loopback: the home page, the story with 300 comments, th
 the stories feed and a signed-in leader's dashboard. A bare Flask endpoint runs under the same
 gunicorn settings beside it and is measured right before each page; each page's ratio is to
 that measurement (the bare row shows their mean), which holds on any machine. Targets: the
-300-comment story at 0.5 of the bare endpoint or more, every other public page at 0.6 or more (the dashboard is signed in, never cached: shown, no
-target).
+300-comment story at 0.5 of the bare endpoint or more, every other public page at 0.6 or
+more (the dashboard is signed in, never cached: shown, no target).
 """
 
 from __future__ import annotations
