@@ -30,6 +30,7 @@ from urllib.parse import parse_qs
 from flask import Flask, Response, current_app, g, request, session
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Integer, event, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import dump_cookie, http_date, parse_accept_header, parse_cookie, parse_date
@@ -106,14 +107,18 @@ _recent: dict[str, dict[str, Any]] = {}
 RECENT_MAX = 64
 
 
-def current_generation(app: Flask) -> int:
-    """The shared generation, read from the database at most once per check interval."""
+def current_generation(app: Flask) -> int | None:
+    """The shared generation, read from the database at most once per check interval; None
+    when the database cannot say (the request then goes to the app, which answers for it)."""
     now = time.monotonic()
     if now - _local["read_at"] >= app.config["PAGE_CACHE_CHECK_SECONDS"]:
-        with app.app_context(), db.engine.connect() as connection:
-            value = connection.scalar(
-                select(PageCacheGeneration.generation).where(PageCacheGeneration.id == 1)
-            )
+        try:
+            with app.app_context(), db.engine.connect() as connection:
+                value = connection.scalar(
+                    select(PageCacheGeneration.generation).where(PageCacheGeneration.id == 1)
+                )
+        except SQLAlchemyError:
+            return None
         if value != _local["generation"]:
             _recent.clear()
         _local["generation"], _local["read_at"] = value or 0, now
@@ -258,10 +263,13 @@ class PageCache:
             for h in ("HTTP_HOST", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PROTO")
         )
         path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-        key = f"page:{current_generation(self.app)}:{language}:{host}{path}?{query_string}"
+        generation = current_generation(self.app)
+        if generation is None:
+            return self.wsgi_app(environ, start_response)
+        key = f"page:{generation}:{language}:{host}{path}?{query_string}"
         entry = _recent.get(key)
         if entry is None or entry["expires"] <= time.time():
-            entry = self.app.extensions["cache"][cache].get(key)
+            entry = _backend_get(self.app, key)
             if entry is not None:
                 if len(_recent) >= RECENT_MAX:
                     _recent.pop(next(iter(_recent)))  # the oldest
@@ -343,6 +351,14 @@ class PageCache:
         )
 
 
+def _backend_get(app: Flask, key: str) -> dict[str, Any] | None:
+    try:
+        return app.extensions["cache"][cache].get(key)
+    except Exception:  # the cache server is down: a miss, the app renders the page
+        app.logger.warning("page cache: cannot read", exc_info=True)
+        return None
+
+
 def visitor_etag(entry_tag: str, secret: str | None, personal: bool) -> str:
     """Per visitor when the page holds their token: the browser's copy is reusable only while
     its token matches their session and its anti-spam stamp is recent."""
@@ -405,7 +421,10 @@ def store(response: Response) -> Response:
         "stored_at": int(time.time()),
         "expires": time.time() + current_app.config["PAGE_CACHE_SECONDS"],
     }
-    cache.set(key, entry, timeout=current_app.config["PAGE_CACHE_SECONDS"])
+    try:
+        cache.set(key, entry, timeout=current_app.config["PAGE_CACHE_SECONDS"])
+    except Exception:  # the cache server is down: serve uncached, never fail the page
+        current_app.logger.warning("page cache: cannot store", exc_info=True)
     secret = session.get("csrf_token") if personal else None
     etag = visitor_etag(entry["etag"], secret, personal)
     response.set_etag(etag)

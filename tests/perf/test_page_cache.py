@@ -360,3 +360,25 @@ def _backend_keys() -> list[str]:
     if hasattr(backend, "_read_client"):  # Redis
         return [k.decode() for k in backend._read_client.keys(backend.key_prefix + "*")]
     return list(backend._cache.keys())  # SimpleCache
+
+
+def test_pages_still_work_when_the_cache_server_is_down(app, tmp_path, monkeypatch):
+    from app import create_app
+    from tests.conftest import free_port
+
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    story = make_story(title_en="Still here")
+    down = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",
+        },
+    )
+    for _ in range(2):
+        page = down.test_client().get(f"/stories/{story.slug}")
+        assert page.status_code == 200
+        assert "Still here" in text_of(page)
+    with down.app_context():
+        db.engine.dispose()
