@@ -86,8 +86,11 @@ def flush_redis() -> None:
     redis.Redis.from_url(REDIS_URL).flushdb()  # our own database number only
 
 
-def measure(kind: str, backend: str, url: str, extra: dict, workdir: Path, seconds: int):
+def measure(
+    kind: str, backend: str, url: str, extra: dict, workdir: Path, seconds: int, page_cache: bool
+):
     env = {
+        "PAGE_CACHE": "1" if page_cache else "0",
         "APP_ENV": "development",
         "DATABASE_URL": url,
         "SECRET_KEY": SECRET,
@@ -153,6 +156,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=5, help="wrk duration per page")
     parser.add_argument("--db", nargs="+", default=["sqlite", "postgres"])
     parser.add_argument("--cache", nargs="+", default=["in-process", "redis"])
+    parser.add_argument(
+        "--no-page-cache", action="store_true", help="render every page (for comparison)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     print(f"gunicorn: {WORKERS} sync workers ({os.cpu_count()} cores); wrk: 2 threads, 10 conns")
@@ -164,7 +170,9 @@ def main() -> int:
             try:
                 for backend in args.cache:
                     print(f"  {kind} / {backend} ...", flush=True)
-                    results = measure(kind, backend, url, extra, workdir, args.seconds)
+                    results = measure(
+                        kind, backend, url, extra, workdir, args.seconds, not args.no_page_cache
+                    )
                     rows += [(kind, backend, r, bare) for r, bare in results]
             finally:
                 drop(kind)
