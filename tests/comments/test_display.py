@@ -169,8 +169,11 @@ def test_a_page_loads_its_thread_in_a_bounded_number_of_queries(client, factory,
         make_comment(item, parent=parent)
     with count_queries() as many:
         page = soup(client.get(url))
-    assert len(page.select("#comments li.comment")) == 40
+    # The first page: 20 conversations (THREADS_PER_PAGE), 10 of them with a reply.
+    assert len(page.select("#comments li.comment")) == 30
     assert len(many) == len(few) <= 6, many
+    second = soup(client.get(url + "?cpage=2"))
+    assert len(second.select("#comments li.comment")) == 10
 
 
 def test_lists_show_comment_counts_without_a_query_per_item(client, page_cache_off):

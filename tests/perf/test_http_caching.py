@@ -109,3 +109,40 @@ def test_every_public_page_weighs_at_most_60_kb(client):
         weights[url] = total
         assert total <= PAGE_BUDGET, (url, parts)
     print("page weights (bytes):", weights)
+
+
+def test_a_story_with_300_comments_weighs_at_most_60_kb_a_page(client):
+    import hashlib
+
+    from sqlalchemy import insert
+
+    from app.comments.models import Comment, CommentStatus
+    from app.database import utcnow
+    from app.extensions import db
+
+    story = make_story(body_en=BODY)
+    rows = []
+    for n in range(300):
+        body = f"We are praying for you and your family, friend. Comment {n}."
+        rows.append(
+            {
+                "story_id": story.id,
+                "author_name": f"Reader {n}",
+                "author_email": f"reader{n}@example.org",
+                "body": body,
+                "body_html": f"<p>{body}</p>",
+                "body_hash": hashlib.sha256(body.encode()).hexdigest(),
+                "status": CommentStatus.APPROVED,
+                "created_at": utcnow(),
+            }
+        )
+    db.session.execute(insert(Comment), rows)
+    story.comment_count = 300
+    db.session.commit()
+    url = f"/stories/{story.slug}"
+    weights = {}
+    for query in ("", "?cpage=2", "?cpage=15"):
+        total, parts = page_weight(client, url + query)
+        weights[query] = total
+        assert total <= PAGE_BUDGET, (query, parts)
+    print("300-comment story, page weights (bytes):", weights)
