@@ -19,14 +19,14 @@ def test_pages_show_twenty_conversations_with_links_between_them(client):
     story, comments = long_thread()
     first = soup(client.get(page_url(story)))
     assert len(first.select("#comments .comment-list > li")) == THREADS_PER_PAGE
-    assert first.select_one("#comment-%d" % comments[0].id)
-    assert not first.select_one("#comment-%d" % comments[20].id)
+    assert first.select_one(f"#comment-{comments[0].id}")
+    assert not first.select_one(f"#comment-{comments[20].id}")
     nav = first.select_one("nav.comment-pages")
     assert "Page 1 of 3" in nav.get_text()
     assert nav.select_one('a[rel="next"]')["href"] == "?cpage=2#comments"
     assert not nav.select_one('a[rel="prev"]')
     second = soup(client.get(page_url(story) + "?cpage=2"))
-    assert second.select_one("#comment-%d" % comments[20].id)
+    assert second.select_one(f"#comment-{comments[20].id}")
     assert "A reply on the second page" in second.get_text()
     last = soup(client.get(page_url(story) + "?cpage=3"))
     assert len(last.select("#comments .comment-list > li")) == 5
@@ -39,7 +39,7 @@ def test_out_of_range_pages_show_the_nearest(client):
     story, comments = long_thread()
     for query, expected in (("?cpage=99", comments[40]), ("?cpage=-3", comments[0])):
         page = soup(client.get(page_url(story) + query))
-        assert page.select_one("#comment-%d" % expected.id), query
+        assert page.select_one(f"#comment-{expected.id}"), query
     assert client.get(page_url(story) + "?cpage=abc").status_code == 200
 
 
@@ -55,5 +55,5 @@ def test_a_new_comment_leads_to_the_page_that_shows_it(client):
 def test_replying_to_a_comment_on_a_later_page_shows_that_page(client):
     story, comments = long_thread()
     page = soup(client.get(page_url(story) + f"?replytocom={comments[30].id}"))
-    assert page.select_one("#comment-%d" % comments[30].id)
+    assert page.select_one(f"#comment-{comments[30].id}")
     assert page.select_one("input[name=parent_id]")["value"] == str(comments[30].id)
