@@ -286,7 +286,7 @@ class PageCache:
         personal = entry["personal"]
         new_session = personal and secret is None
         if new_session:
-            secret = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324  # nosec B324  (as Flask-WTF)
+            secret = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324  (as Flask-WTF)
             headers.append(("Set-Cookie", self._session_cookie(secret)))
         chosen = (query.get("lang") or [None])[0]
         if chosen in self.languages and (cookies.get(LANG_COOKIE) != chosen):
