@@ -20,7 +20,6 @@ bounds what no commit announces (a story whose publication time arrives).
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import time
 from collections.abc import Callable, Iterable
@@ -286,7 +285,7 @@ class PageCache:
         personal = entry["personal"]
         new_session = personal and secret is None
         if new_session:
-            secret = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324  (as Flask-WTF)
+            secret = secrets.token_hex(20)  # 40 hex digits, like Flask-WTF's own
             headers.append(("Set-Cookie", self._session_cookie(secret)))
         chosen = (query.get("lang") or [None])[0]
         if chosen in self.languages and (cookies.get(LANG_COOKIE) != chosen):
