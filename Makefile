@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 export PORT
 
-.PHONY: install run test test-postgres lint format bench bench-mail translations translations-update clean
+.PHONY: install run test test-postgres test-redis lint format bench bench-mail translations translations-update clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ test: install
 test-postgres: install
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/pytest
 
+# The page cache and rate-limit tests with Redis as their storage, as in production (CI too).
+REDIS_TESTS := tests/perf tests/test_prayed.py tests/accounts/test_throttle.py \
+	tests/email/test_subscribing.py tests/comments/test_antispam.py tests/bible_requests/test_defectors.py
+test-redis: install
+	TEST_CACHE_REDIS_URL=$${TEST_CACHE_REDIS_URL:-redis://127.0.0.1:6379/10} $(BIN)/pytest -q $(REDIS_TESTS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -62,7 +68,9 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Pages under load (README "Performance"): SQLite and PostgreSQL x in-process and Redis cache.
 bench: install
+	@command -v wrk >/dev/null 2>&1 || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
 	$(BIN)/python -m bench
 
 # Email: enqueue one update for 10,000 subscribers, deliver it with 1, 2 and 4 workers.

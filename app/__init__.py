@@ -17,6 +17,7 @@ from app.config import BASE_DIR, CONFIGS, apply_environment
 from app.database import configure_sqlite
 from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 from app.logs import configure_logging
+from app.site import assets, pagecache
 
 
 def create_app(config: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -60,6 +61,8 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    pagecache.init_app(app)
+    assets.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from wtforms import HiddenField, StringField
@@ -21,12 +21,20 @@ MIN_SECONDS = 3  # a person needs longer than this to fill in a form
 MAX_AGE_SECONDS = 24 * 3600
 
 
+SALT = "form-shown-at"
+
+
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="form-shown-at")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
 def shown_at_token(now: float | None = None) -> str:
-    return _serializer().dumps(round(now if now is not None else time.time(), 3))
+    if now is not None or not has_request_context():
+        return _serializer().dumps(round(now if now is not None else time.time(), 3))
+    # One stamp per response, remembered so the page cache can cut it out (app.site.pagecache).
+    if "shown_at_tokens" not in g:
+        g.shown_at_tokens = [_serializer().dumps(round(time.time(), 3))]
+    return g.shown_at_tokens[0]
 
 
 def seconds_since_shown(token: str | None) -> float | None:

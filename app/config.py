@@ -56,6 +56,9 @@ ENVIRONMENT: dict[str, type] = {
     "CACHE_REDIS_URL": str,
     "CACHE_DEFAULT_TIMEOUT": int,
     "CACHE_KEY_PREFIX": str,
+    "PAGE_CACHE": bool,
+    "PAGE_CACHE_SECONDS": int,
+    "PAGE_CACHE_CHECK_SECONDS": float,
     "SESSION_COOKIE_SECURE": bool,
     "STAFF_IDLE_MINUTES": int,
     "PER_PAGE": int,
@@ -104,6 +107,11 @@ class Config:
     CACHE_REDIS_URL = "redis://127.0.0.1:6379/0"
     CACHE_DEFAULT_TIMEOUT = 300
     CACHE_KEY_PREFIX = "nkn:"
+    # Whole public pages for anonymous readers (app/site/pagecache.py): kept this long at most,
+    # and another server's change is seen within PAGE_CACHE_CHECK_SECONDS.
+    PAGE_CACHE = True
+    PAGE_CACHE_SECONDS = 60
+    PAGE_CACHE_CHECK_SECONDS = 1.0
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

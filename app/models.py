@@ -7,4 +7,5 @@ from app.comments import models as comments_models  # noqa: F401
 from app.content import models as content_models  # noqa: F401
 from app.mail import models as mail_models  # noqa: F401
 from app.settings import SiteSetting  # noqa: F401
+from app.site.pagecache import PageCacheGeneration  # noqa: F401
 from app.subscriptions import models as subscriptions_models  # noqa: F401

@@ -25,6 +25,7 @@ from sqlalchemy import text
 
 from app import create_app
 from app.extensions import cache, db, limiter
+from app.site import pagecache
 
 ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"))
 
@@ -87,6 +88,15 @@ def _database_url(paths: dict[str, Path]) -> str:
     return f"sqlite:///{paths['instance'] / 'test.sqlite3'}"
 
 
+def shared_backends() -> dict[str, str]:
+    """TEST_CACHE_REDIS_URL=redis://127.0.0.1:6379/<db>: the page cache and the rate limits
+    live in that Redis database (as in production) instead of in this process."""
+    url = os.environ.get("TEST_CACHE_REDIS_URL")
+    if not url:
+        return {}
+    return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url, "RATELIMIT_STORAGE_URI": url}
+
+
 class IsolatedClient(FlaskClient):
     """A test client whose requests never share the test's app context.
 
@@ -111,6 +121,7 @@ def app(_session_paths, smtp_server) -> Iterator[Flask]:
             "MAIL_FILE_DIR": str(_session_paths["mail"]),
             "MAIL_HOST": "127.0.0.1",
             "MAIL_PORT": smtp_server.port,
+            **shared_backends(),
         },
     )
     with application.app_context():
@@ -144,6 +155,7 @@ def _clean(app, smtp_server, _session_paths) -> Iterator[None]:
         db.session.remove()
         empty_database()
         cache.clear()
+        pagecache.forget_recent()
         limiter.reset()
     smtp_server.handler.clear()
     for key in ("uploads", "mail"):
@@ -159,3 +171,9 @@ def client(app):
 def mailbox(smtp_server) -> list[EmailMessage]:
     """Messages the loopback SMTP server received during this test."""
     return smtp_server.handler.messages
+
+
+@pytest.fixture
+def page_cache_off(app, monkeypatch) -> None:
+    """Every request renders its page (tests that count a page's queries)."""
+    monkeypatch.setitem(app.config, "PAGE_CACHE", False)

@@ -21,6 +21,9 @@ from app.comments.services import comments_allowed, target_column
 from app.extensions import db
 from app.security import is_staff, mfa_complete
 
+# A long thread is shown in pages of this many conversations (a comment and its replies),
+# oldest first, so that a page stays light (README "Performance": at most 60 KB).
+THREADS_PER_PAGE = 20
 OWN_PENDING_KEY = "own_pending_comments"
 OWN_PENDING_MAX = 20
 PUBLIC_COLUMNS = (
@@ -88,10 +91,34 @@ def build_tree(comments: list[Comment]) -> Thread:
     return Thread(nodes=roots, by_id=by_id)
 
 
-def load_thread(item: Any) -> Thread:
+def page_count(thread: Thread) -> int:
+    return max(1, -(-len(thread.nodes) // THREADS_PER_PAGE))
+
+
+def page_holding(thread: Thread, comment_id: int) -> int:
+    """The comment page (1-based) on which `comment_id` is shown; 1 when it is not."""
+    for index, node in enumerate(thread.nodes):
+        if node.comment.id == comment_id or any(r.comment.id == comment_id for r in node.replies):
+            return index // THREADS_PER_PAGE + 1
+    return 1
+
+
+def comment_page(item: Any, comment_id: int, *, own: bool = True) -> int:
+    """Which page of `item`'s thread shows the comment (with this visitor's own pending ones
+    when `own`); for links to `#comment-<id>`."""
+    return page_holding(load_thread(item, own=own), comment_id)
+
+
+def page_args(item: Any, comment_id: int, *, own: bool = True) -> dict[str, int]:
+    """`url_for` arguments for the page showing the comment: {"cpage": n} past the first."""
+    page = comment_page(item, comment_id, own=own)
+    return {"cpage": page} if page > 1 else {}
+
+
+def load_thread(item: Any, *, own: bool = True) -> Thread:
     column = target_column(target_of_model(item))
     shown = Comment.status == CommentStatus.APPROVED
-    own = own_pending_ids()
+    own = own_pending_ids() if own else []
     if own:
         shown = or_(shown, and_(Comment.id.in_(own), Comment.status == CommentStatus.PENDING))
     comments = list(
@@ -141,8 +168,17 @@ def page_context(item: Any, form: Any = None) -> dict[str, Any]:
         form.parent_id.data = str(reply_to.comment.id)
     else:
         form.parent_id.data = ""
+    pages = page_count(thread)
+    if reply_to is not None:
+        number = page_holding(thread, reply_to.comment.id)
+    else:
+        number = min(max(request.args.get("cpage", 1, type=int) or 1, 1), pages)
+    start = (number - 1) * THREADS_PER_PAGE
     return {
         "comment_thread": thread,
+        "comment_nodes": thread.nodes[start : start + THREADS_PER_PAGE],
+        "comment_page": number,
+        "comment_pages": pages,
         "comment_form": form,
         "comment_target": target_of_model(item),
         "comment_item": item,

@@ -158,7 +158,10 @@ def notify_thread(reply: Comment) -> int:
         return 0
     reply.reply_notified_at = utcnow()
     item, endpoint = _target(reply)
-    page_url = external_url(endpoint, slug=item.slug) + f"#comment-{reply.id}"
+    from app.comments.display import page_args  # display -> services -> this module
+
+    query = page_args(item, reply.id, own=False)
+    page_url = external_url(endpoint, slug=item.slug, **query) + f"#comment-{reply.id}"
     reply_text = plain_text(reply.body_html)
     sent = 0
     for subscriber in _subscribers(reply):

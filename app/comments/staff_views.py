@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from app.comments import services
+from app.comments.display import page_args
 from app.comments.forms import EditForm, ReplyForm
 from app.comments.models import TARGETS, Comment, CommentEvent, CommentStatus, CommentTarget
 from app.comments.rules import describe
@@ -210,7 +211,11 @@ def _render_detail(comment: Comment, edit_form=None, reply_form=None, status: in
         action_labels=ACTION_LABELS,
         describe=describe,
         status_labels=TAB_LABELS,
-        public_url=url_for(TARGETS[comment.target_kind][2], slug=comment.target.slug),
+        public_url=url_for(
+            TARGETS[comment.target_kind][2],
+            slug=comment.target.slug,
+            **page_args(comment.target, comment.id, own=False),
+        ),
     ), status
 
 

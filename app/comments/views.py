@@ -18,7 +18,13 @@ from flask_login import current_user
 
 from app.antispam import looks_automated
 from app.comments import notifications, services
-from app.comments.display import mark_personal, new_form, remember_own, staff_now
+from app.comments.display import (
+    mark_personal,
+    new_form,
+    page_args,
+    remember_own,
+    staff_now,
+)
 from app.comments.forms import parent_id_of
 from app.comments.models import TARGETS, CommentStatus, CommentTarget
 from app.content import services as content
@@ -45,6 +51,14 @@ def _item(target: str, slug: str):
 
 def _page_url(target: str, item, anchor: str = "comments") -> str:
     return url_for(TARGETS[CommentTarget(target)][2], slug=item.slug) + f"#{anchor}"
+
+
+def _comment_url(target: str, item, comment) -> str:
+    """The page of the thread that shows `comment` (a long thread has several)."""
+    endpoint = TARGETS[CommentTarget(target)][2]
+    return url_for(endpoint, slug=item.slug, **page_args(item, comment.id)) + (
+        f"#comment-{comment.id}"
+    )
 
 
 def _show_again(target: str, item, form, status: int):
@@ -104,12 +118,12 @@ def post(target: str, slug: str):
     db.session.commit()
     if comment.status == CommentStatus.APPROVED:
         flash(_("Thank you for your comment."), "success")
-        return redirect(_page_url(target, item, f"comment-{comment.id}"))
+        return redirect(_comment_url(target, item, comment))
     if comment.status == CommentStatus.PENDING:
         remember_own(comment)
     # Spam gets the very answer a held comment gets (and is never shown).
     flash(_("Thank you. Your comment is awaiting moderation."), "success")
-    return redirect(_page_url(target, item, f"comment-{comment.id}"))
+    return redirect(_comment_url(target, item, comment))
 
 
 @bp.get("/comments/<any(story, prayer, project):target>/<slug>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -158,7 +159,7 @@ def test_pause_resume_cancel_and_the_progress_bar(app, client, editor):
     bar = page.select_one("progress")
     assert (bar["value"], bar["max"]) == ("2", "6")
     assert page.select_one("[data-progress-url]")["data-progress-url"] == f"{url}/progress.json"
-    assert page.find("script", src="/static/js/updates.js")
+    assert page.find("script", src=re.compile(r"^/static/js/updates\.js\?v=[0-9a-f]{12}$"))
 
     client.post(f"{url}/pause", data={"csrf_token": csrf_token(client, url)})
     assert drain().claimed == 0  # held
