@@ -22,12 +22,6 @@ SIGNED_IN = set(IDENTITIES) - {"anonymous"}
 
 # Public pages whose answer does not depend on who asks, but is not a plain 200.
 PUBLIC_ANSWERS: dict[str, dict[str, int]] = {
-    # A forged, used or expired link is refused (the world's tokens are not valid for these).
-    "accounts.accept_invite": dict.fromkeys(IDENTITIES, 400),
-    "accounts.confirm_email": dict.fromkeys(IDENTITIES, 400),
-    "accounts.confirm_email_change": dict.fromkeys(IDENTITIES, 400),
-    "accounts.reset_password": dict.fromkeys(IDENTITIES, 400),
-    "subscriptions.confirm": dict.fromkeys(IDENTITIES, 400),
     # The comment form's own address only sends a browser back to the page holding it.
     "comments.post_page": dict.fromkeys(IDENTITIES, 302),
     # A prayer update is in the public archive only once it was sent.

@@ -14,7 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
+from app.accounts import people
 from app.accounts import tokens as account_tokens
+from app.accounts.models import LeaderStatus
 from app.bible_requests import decline_texts
 from app.bible_requests.models import DefectorRequest, RequestState
 from app.comments import notifications
@@ -30,6 +32,7 @@ from app.mail.models import (
 )
 from app.security import Role
 from app.subscriptions import tokens as subscription_tokens
+from app.subscriptions.models import SubscriberStatus
 from tests.bible_requests.factories import make_request
 from tests.comments.factories import make_comment
 from tests.email.factories import make_subscriber, make_update
@@ -46,6 +49,8 @@ class World:
     users: dict[str, Any] = field(default_factory=dict)
     objects: dict[str, Any] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
+    # Valid link tokens per endpoint (confirmation, reset, invitation links).
+    tokens: dict[str, str] = field(default_factory=dict)
 
     def sign_in(self, client, identity: str) -> None:
         if identity != "anonymous":
@@ -111,8 +116,28 @@ def build_world() -> World:
         "state": "approved",
         "action": "approve",
         "token": signed,
-        "_confirm_token": account_tokens.make(account_tokens.CONFIRM_EMAIL, leader_b),
-        "_stop_token": notifications.stop_token(comment),
+    }
+    unconfirmed = make_leader(LeaderStatus.UNCONFIRMED, name="Leader C")
+    invited = people.invite(
+        "invited@vom.example", name="Invited", roles=[Role.EDITOR], locale="en",
+        actor=world.users["admin"],
+    )  # fmt: skip
+    db.session.commit()
+    pending = make_subscriber(status=SubscriberStatus.PENDING)
+    make = account_tokens.make
+    world.tokens = {
+        "accounts.confirm_email": make(
+            account_tokens.CONFIRM_EMAIL, unconfirmed, e=unconfirmed.email
+        ),
+        "accounts.reset_password": make(account_tokens.RESET_PASSWORD, leader_b),
+        "accounts.confirm_email_change": make(
+            account_tokens.CHANGE_EMAIL, leader_b, n="moved@example.org", o=leader_b.email
+        ),
+        "accounts.accept_invite": make(account_tokens.STAFF_INVITE, invited),
+        "subscriptions.confirm": subscription_tokens.confirmation_token(
+            pending.token, ["prayer"], "en", "Reader"
+        ),
+        "comments.stop": notifications.stop_token(comment),
     }
     return world
 
@@ -126,10 +151,8 @@ def url_for_rule(rule: Rule, world: World) -> str:
         values["slug"] = world.objects["prayer"].slug
     if rule.endpoint == "content.project":
         values["slug"] = world.objects["project"].slug
-    if rule.endpoint in ("accounts.confirm_email",):
-        values["token"] = world.params["_confirm_token"]
-    if rule.endpoint == "comments.stop":
-        values["token"] = world.params["_stop_token"]
+    if rule.endpoint in world.tokens:
+        values["token"] = world.tokens[rule.endpoint]
     if rule.endpoint == "staff.requests.defector_step":
         values["state"] = "shipped"
     return rule.build(values, append_unknown=False)[1]
