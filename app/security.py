@@ -162,6 +162,11 @@ def ip_hash(purpose: str = "ip", ip: str | None = None) -> str:
     return keyed_hash(ip or client_ip(), purpose)
 
 
+def limiter_key() -> str:
+    """The rate limiter's default key: the client, as a keyed hash (storage never sees an IP)."""
+    return ip_hash("throttle")
+
+
 # --- response headers -----------------------------------------------------------------------
 
 
