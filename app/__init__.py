@@ -116,6 +116,8 @@ def register_blueprints(app: Flask) -> None:
 def register_errorhandlers(app: Flask) -> None:
     def render_error(error: HTTPException):
         code = error.code or 500
+        if code == 403:
+            security.log_refusal(code)
         template = f"errors/{code}.html"
         return render_template([template, "errors/generic.html"], error=error), code
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -165,6 +166,24 @@ def ip_hash(purpose: str = "ip", ip: str | None = None) -> str:
 def limiter_key() -> str:
     """The rate limiter's default key: the client, as a keyed hash (storage never sees an IP)."""
     return ip_hash("throttle")
+
+
+logger = logging.getLogger("app.security")
+
+
+def log_refusal(status: int) -> None:
+    """An authorization refusal: who (user id), what (endpoint, method), from where (ip hash)."""
+    # Never get_id(): it is the session token.
+    user_id = getattr(current_user, "id", None) if current_user.is_authenticated else None
+    logger.warning(
+        "refused status=%s user_id=%s endpoint=%s method=%s path=%s ip_hash=%s",
+        status,
+        user_id if user_id is not None else "-",
+        request.endpoint or "-",
+        request.method,
+        request.path,
+        ip_hash("log")[:16],
+    )
 
 
 # --- response headers -----------------------------------------------------------------------
