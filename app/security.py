@@ -237,7 +237,26 @@ def set_security_headers(response: Any) -> Any:
     return response
 
 
+# --- NUL bytes ---------------------------------------------------------------------------------
+
+
+def drop_nul_bytes() -> None:
+    """No NUL reaches a view: PostgreSQL text cannot hold one (it would be a 500 there).
+
+    A NUL in the path answers 404 (no page has one); NULs in query and form values are
+    removed, so a form with one pasted in behaves as if it had not been there.
+    """
+    if "\x00" in request.path:
+        abort(404)
+    for name in ("args", "form"):
+        values = getattr(request, name)
+        if any("\x00" in value for _key, value in values.items(multi=True)):
+            cleaned = [(k, v.replace("\x00", "")) for k, v in values.items(multi=True)]
+            setattr(request, name, type(values)(cleaned))
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(drop_nul_bytes)
     app.after_request(set_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.jinja_env.globals["has_role"] = has_role

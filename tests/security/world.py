@@ -153,6 +153,8 @@ def url_for_rule(rule: Rule, world: World) -> str:
         values["slug"] = world.objects["project"].slug
     if rule.endpoint in world.tokens:
         values["token"] = world.tokens[rule.endpoint]
+    if rule.endpoint in ("staff.content.answer", "staff.content.unanswer"):
+        values["item_id"] = world.objects["prayer"].id
     if rule.endpoint == "staff.requests.defector_step":
         values["state"] = "shipped"
     return rule.build(values, append_unknown=False)[1]
