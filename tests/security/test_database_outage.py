@@ -23,6 +23,7 @@ def test_ending_a_session_on_a_dead_connection_does_not_raise(app, monkeypatch):
     monkeypatch.setattr(session, "close", rollback_fails)
     end_session(None)  # would raise without the guard
     assert db.session() is not session  # the broken session is dropped, a fresh one follows
+    type(session).close(session)
 
 
 def test_a_page_is_served_when_teardown_meets_a_dead_connection(app, client, monkeypatch):
@@ -32,9 +33,9 @@ def test_a_page_is_served_when_teardown_meets_a_dead_connection(app, client, mon
     def remove_fails():
         """The first removal meets the dead connection; later ones find a fresh session."""
         calls.append(1)
-        if len(calls) == 1:
+        original()  # the connection is given back (SQLAlchemy invalidates a dead one) ...
+        if len(calls) == 1:  # ... but the first removal still raises, as the rollback did
             raise OperationalError("ROLLBACK", {}, DeadConnection("server closed the connection"))
-        original()
 
     monkeypatch.setattr(db.session, "remove", remove_fails)
     response = client.get("/about")

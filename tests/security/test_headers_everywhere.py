@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from app.extensions import db
 from tests.helpers import soup
 from tests.security.test_access_matrix import routes
 from tests.security.world import build_world, url_for_rule
@@ -78,5 +79,8 @@ def test_hsts_in_production_only(app):
          "CACHE_TYPE": "SimpleCache", "RATELIMIT_STORAGE_URI": "memory://"},
     )  # fmt: skip
     hsts = production.test_client().get("/about").headers.get("Strict-Transport-Security", "")
+    with production.app_context():
+        db.session.remove()
+        db.engine.dispose()  # its own pool: close its connections now
     assert "max-age=" in hsts and int(hsts.split("max-age=")[1].split(";")[0]) >= 31536000
     assert "Strict-Transport-Security" not in app.test_client().get("/about").headers
