@@ -43,7 +43,7 @@ def _local(name: str) -> str:
 def executable_markup(html: str, nonce: str | None = None) -> list[str]:
     """Everything in `html` a browser could run; empty when the page is inert.
 
-    The app's own scripts are allowed: same-origin files under /static/ and inline scripts
+    The app's own scripts and stylesheets are allowed: same-origin files, and inline scripts
     carrying this response's CSP nonce.
     """
     tree = html5lib.parse(html, treebuilder="etree", namespaceHTMLElements=False)
@@ -55,7 +55,7 @@ def executable_markup(html: str, nonce: str | None = None) -> list[str]:
         attrs = {_attr(k): v for k, v in element.attrib.items()}
         shown = f"<{tag} {attrs}>"[:160]
         if tag == "script":
-            own_file = attrs.get("src", "").startswith("/static/") and not (element.text or "")
+            own_file = _own(attrs.get("src", "")) and not (element.text or "")
             if not own_file and (nonce is None or attrs.get("nonce") != nonce):
                 found.append(f"script: {shown}")
         if tag in NEVER:
@@ -66,7 +66,7 @@ def executable_markup(html: str, nonce: str | None = None) -> list[str]:
             found.append(f"style element: {shown}")
         loads = {"stylesheet", "import", "preload", "modulepreload", "prefetch"}
         rel = set(attrs.get("rel", "").lower().split())
-        if tag == "link" and rel & loads and not attrs.get("href", "").startswith("/static/"):
+        if tag == "link" and rel & loads and not _own(attrs.get("href", "")):
             found.append(f"link that loads: {shown}")
         for name, value in attrs.items():
             if name.startswith("on") or name in ("srcdoc", "style"):
@@ -76,6 +76,11 @@ def executable_markup(html: str, nonce: str | None = None) -> list[str]:
                 if compact.startswith(BAD_SCHEMES):
                     found.append(f"url {name}: {shown}")
     return found
+
+
+def _own(url: str) -> bool:
+    """A file of this site: a path on the same origin (not //host, not a scheme)."""
+    return url.startswith("/") and not url.startswith("//") and "\\" not in url
 
 
 def _attr(name: str) -> str:

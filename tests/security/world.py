@@ -116,6 +116,7 @@ def build_world() -> World:
         "state": "approved",
         "action": "approve",
         "token": signed,
+        "version": _asset_version(),
     }
     unconfirmed = make_leader(LeaderStatus.UNCONFIRMED, name="Leader C")
     invited = people.invite(
@@ -158,6 +159,15 @@ def url_for_rule(rule: Rule, world: World) -> str:
     if rule.endpoint == "staff.requests.defector_step":
         values["state"] = "shipped"
     return rule.build(values, append_unknown=False)[1]
+
+
+def _asset_version() -> str:
+    """The public stylesheet's current hash, where the site serves one under its hash."""
+    try:
+        from app.site.assets import public_stylesheet
+    except ImportError:
+        return "none"
+    return public_stylesheet()[1]
 
 
 # --- a fingerprint of the whole database, to prove a request changed nothing -----------------
