@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 export PORT
 
-.PHONY: install run test test-postgres test-redis lint format bench bench-mail translations translations-update clean
+.PHONY: install run test test-postgres test-redis test-security lint format bench bench-mail loadtest loadtest-short translations translations-update clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,17 @@ bench: install
 # Email: enqueue one update for 10,000 subscribers, deliver it with 1, 2 and 4 workers.
 bench-mail: install
 	$(BIN)/python -m bench.mail_bench
+
+# Security: the attack suite (also part of `make test`), and the load and fault test on a
+# throwaway PostgreSQL with gunicorn (README "Security" / "Load and fault test").
+test-security: install
+	$(BIN)/pytest -q tests/security
+
+loadtest: install
+	$(BIN)/python -m bench.loadtest
+
+loadtest-short: install
+	$(BIN)/python -m bench.loadtest --short
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import i18n, security
 from app.config import BASE_DIR, CONFIGS, apply_environment
-from app.database import configure_sqlite
+from app.database import configure_sqlite, end_session
 from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 from app.logs import configure_logging
 from app.site import assets, pagecache
@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table, for the metadata)
 
     db.init_app(app)
+    app.teardown_appcontext(end_session)  # runs before Flask-SQLAlchemy's own removal
     with app.app_context():
         event.listen(db.engine, "connect", configure_sqlite)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
@@ -119,6 +120,8 @@ def register_blueprints(app: Flask) -> None:
 def register_errorhandlers(app: Flask) -> None:
     def render_error(error: HTTPException):
         code = error.code or 500
+        if code == 403:
+            security.log_refusal(code)
         template = f"errors/{code}.html"
         return render_template([template, "errors/generic.html"], error=error), code
 

@@ -49,3 +49,21 @@ def configure_sqlite(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def end_session(_error: BaseException | None = None) -> None:
+    """Teardown: end the request's session even when the database went away meanwhile.
+
+    Closing the session rolls back on its connection; if PostgreSQL restarted under a
+    request, that rollback fails, and the error would escape Flask's error handling as a raw
+    500 after the answer (even a committed write's answer) was ready. The connection is
+    invalidated by SQLAlchemy either way; the next checkout gets a fresh one (pool_pre_ping).
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    from app.extensions import db
+
+    try:
+        db.session.remove()
+    except DBAPIError:
+        db.session.registry.clear()

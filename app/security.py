@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -162,6 +163,29 @@ def ip_hash(purpose: str = "ip", ip: str | None = None) -> str:
     return keyed_hash(ip or client_ip(), purpose)
 
 
+def limiter_key() -> str:
+    """The rate limiter's default key: the client, as a keyed hash (storage never sees an IP)."""
+    return ip_hash("throttle")
+
+
+logger = logging.getLogger("app.security")
+
+
+def log_refusal(status: int) -> None:
+    """An authorization refusal: who (user id), what (endpoint, method), from where (ip hash)."""
+    # Never get_id(): it is the session token.
+    user_id = getattr(current_user, "id", None) if current_user.is_authenticated else None
+    logger.warning(
+        "refused status=%s user_id=%s endpoint=%s method=%s path=%s ip_hash=%s",
+        status,
+        user_id if user_id is not None else "-",
+        request.endpoint or "-",
+        request.method,
+        request.path,
+        ip_hash("log")[:16],
+    )
+
+
 # --- response headers -----------------------------------------------------------------------
 
 
@@ -213,7 +237,26 @@ def set_security_headers(response: Any) -> Any:
     return response
 
 
+# --- NUL bytes ---------------------------------------------------------------------------------
+
+
+def drop_nul_bytes() -> None:
+    """No NUL reaches a view: PostgreSQL text cannot hold one (it would be a 500 there).
+
+    A NUL in the path answers 404 (no page has one); NULs in query and form values are
+    removed, so a form with one pasted in behaves as if it had not been there.
+    """
+    if "\x00" in request.path:
+        abort(404)
+    for name in ("args", "form"):
+        values = getattr(request, name)
+        if any("\x00" in value for _key, value in values.items(multi=True)):
+            cleaned = [(k, v.replace("\x00", "")) for k, v in values.items(multi=True)]
+            setattr(request, name, type(values)(cleaned))
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(drop_nul_bytes)
     app.after_request(set_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.jinja_env.globals["has_role"] = has_role
