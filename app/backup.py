@@ -3,11 +3,17 @@
 On SQLite the database is copied with SQLite's online backup API; on PostgreSQL with
 `pg_dump --format=custom` (a consistent snapshot). `restore()` brings an archive back into an
 empty database and an empty upload folder.
+
+An archive holds everything the site keeps (accounts, requests, private photos), so it is
+written readable by its owner only (0600) and appears at its path only once complete. The
+PostgreSQL password goes to pg_dump/pg_restore in their environment, never on the command
+line (where `ps` would show it).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import subprocess  # nosec B404: pg_dump/pg_restore with fixed arguments, no shell
@@ -21,6 +27,7 @@ from sqlalchemy.engine import make_url
 
 from app.database import utcnow
 from app.extensions import db
+from app.site import pagecache
 
 FORMAT_VERSION = 1
 
@@ -34,9 +41,18 @@ def _engine_name() -> str:
 
 
 def _libpq_url() -> str:
-    """The database URL in the form pg_dump and pg_restore understand."""
+    """The database URL in the form pg_dump and pg_restore understand, without the password."""
     url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).set(drivername="postgresql")
-    return url.render_as_string(hide_password=False)
+    return url._replace(password=None).render_as_string(hide_password=False)
+
+
+def _libpq_env() -> dict[str, str]:
+    """The environment for pg_dump and pg_restore: the password, if any, as PGPASSWORD."""
+    password = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).password
+    env = dict(os.environ)
+    if password:
+        env["PGPASSWORD"] = str(password)
+    return env
 
 
 def _sqlite_path() -> Path:
@@ -54,7 +70,9 @@ def _alembic_revision() -> str | None:
 
 
 def _run(command: list[str]) -> None:
-    result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    result = subprocess.run(  # noqa: S603
+        command, capture_output=True, text=True, check=False, env=_libpq_env()
+    )
     if result.returncode != 0:
         raise BackupError(f"{command[0]} failed: {result.stderr.strip()[:500]}")
 
@@ -88,11 +106,22 @@ def backup(path: str | Path) -> dict:
         }
         (work_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(path, "w:gz") as archive:
-            archive.add(work_dir / "manifest.json", arcname="manifest.json")
-            archive.add(dump, arcname=dump.name)
-            if uploads.is_dir():
-                archive.add(uploads, arcname="uploads")
+        partial = path.with_name(f".{path.name}.partial")
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)  # also when an old partial file was left behind
+        try:
+            with (
+                os.fdopen(descriptor, "wb") as file,
+                tarfile.open(fileobj=file, mode="w:gz") as archive,
+            ):
+                archive.add(work_dir / "manifest.json", arcname="manifest.json")
+                archive.add(dump, arcname=dump.name)
+                if uploads.is_dir():
+                    archive.add(uploads, arcname="uploads")
+            os.replace(partial, path)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
     return manifest
 
 
@@ -155,4 +184,5 @@ def restore(path: str | Path) -> dict:
         if (work_dir / "uploads").is_dir():
             uploads.mkdir(parents=True, exist_ok=True)
             shutil.copytree(work_dir / "uploads", uploads, dirs_exist_ok=True)
+    pagecache.restart_generation()  # pages cached before the restore are never served again
     return manifest

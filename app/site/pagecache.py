@@ -178,6 +178,22 @@ def forget_recent() -> None:
     _local["read_at"] = 0.0
 
 
+def restart_generation() -> None:
+    """After `flask restore`: the restored generation may be one whose pages are still in the
+    shared cache, so start from a random value instead (as a new database does)."""
+    with db.engine.begin() as connection:
+        raised = connection.execute(
+            update(PageCacheGeneration)
+            .where(PageCacheGeneration.id == 1)
+            .values(generation=secrets.randbelow(2**30))
+        )
+        if not raised.rowcount:
+            connection.execute(
+                insert(PageCacheGeneration).values(id=1, generation=secrets.randbelow(2**30))
+            )
+    forget_recent()
+
+
 def invalidate() -> None:
     """Make every cached page fresh (e.g. after `flask restore`); the caller commits."""
     db.session.info["page_cache_changed"] = True

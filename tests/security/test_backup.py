@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -62,6 +63,8 @@ def test_backup_and_restore_round_trip_every_row_and_upload(app, tmp_path, targe
 
     result = runner.invoke(args=["backup", str(archive)])
     assert result.exit_code == 0, result.output
+    assert archive.stat().st_mode & 0o777 == 0o600  # it holds everything: owner only
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
     before = snapshot(db.engine)
     uploads_before = files_under(Path(app.config["UPLOAD_FOLDER"]))
     assert uploads_before and sum(len(v) for v in before.values()) > 10
@@ -83,9 +86,12 @@ def test_backup_and_restore_round_trip_every_row_and_upload(app, tmp_path, targe
 
     engine = create_engine(database_url(target_url))
     try:
-        assert snapshot(engine) == before
+        after = snapshot(engine)
     finally:
         engine.dispose()
+    # The page cache's generation starts anew, so no page cached before the restore is served.
+    assert after.pop("page_cache_generation") != before.pop("page_cache_generation")
+    assert after == before
     assert files_under(restored_uploads) == uploads_before
     with fresh.app_context():
         db.engine.dispose()
@@ -99,3 +105,22 @@ def test_restore_refuses_a_database_that_is_not_empty(app, tmp_path):
     result = runner.invoke(args=["restore", str(archive)])
     assert result.exit_code == 1
     assert "not empty" in result.output
+
+
+def test_the_postgresql_password_goes_in_the_environment_not_the_command_line(app, monkeypatch):
+    """`ps` shows every process's arguments; pg_dump gets the password as PGPASSWORD."""
+    from app import backup as backups
+
+    seen = {}
+
+    def fake_run(command, **kwargs):
+        seen["command"], seen["env"] = command, kwargs["env"]
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(backups.subprocess, "run", fake_run)
+    url = "postgresql+psycopg://site:s3cret-pass@127.0.0.1:5432/newcomers"
+    monkeypatch.setitem(app.config, "SQLALCHEMY_DATABASE_URI", url)
+    backups._run(["pg_dump", "--file", "x", backups._libpq_url()])
+    assert not any("s3cret-pass" in part for part in seen["command"])
+    assert "postgresql://site@127.0.0.1:5432/newcomers" in seen["command"]
+    assert seen["env"]["PGPASSWORD"] == "s3cret-pass"
