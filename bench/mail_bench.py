@@ -20,12 +20,13 @@ import argparse
 import multiprocessing as mp
 import os
 import re
-import socket
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from bench.load import free_port
 
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/bench_email"
 MESSAGE_ID = re.compile(rb"^Message-ID: (<[^>]+>)", re.MULTILINE)
@@ -102,12 +103,6 @@ class Result:
     subscribers: int
     enqueue_seconds: float
     runs: list[tuple[int, float, int, int]]  # workers, seconds, received, unique
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def prepare(app, url: str, subscribers: int) -> float:

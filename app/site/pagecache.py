@@ -145,19 +145,24 @@ def _on_execute(state: Any) -> None:
         state.session.info["page_cache_changed"] = True
 
 
+def _write_generation(session: Session, value: Any) -> None:
+    """Set the one generation row to `value`; a database without the row (emptied or restored)
+    gets one that starts anywhere, never at an old value."""
+    written = session.execute(
+        update(PageCacheGeneration)
+        .where(PageCacheGeneration.id == 1)
+        .values(generation=value)
+        .execution_options(synchronize_session=False)
+    )
+    if not written.rowcount:  # type: ignore[attr-defined]
+        start = secrets.randbelow(2**30)
+        session.execute(insert(PageCacheGeneration).values(id=1, generation=start))
+
+
 def _before_commit(session: Session) -> None:
     if not (session.info.pop("page_cache_changed", False) or _touches_watched(session)):
         return
-    raised = session.execute(
-        update(PageCacheGeneration)
-        .where(PageCacheGeneration.id == 1)
-        .values(generation=PageCacheGeneration.generation + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if not raised.rowcount:  # type: ignore[attr-defined]
-        # A new row (an emptied or restored database) starts anywhere, never at an old value.
-        start = secrets.randbelow(2**30)
-        session.execute(insert(PageCacheGeneration).values(id=1, generation=start))
+    _write_generation(session, PageCacheGeneration.generation + 1)
     session.info["page_cache_bumped"] = True
 
 
@@ -181,22 +186,9 @@ def forget_recent() -> None:
 def restart_generation() -> None:
     """After `flask restore`: the restored generation may be one whose pages are still in the
     shared cache, so start from a random value instead (as a new database does)."""
-    with db.engine.begin() as connection:
-        raised = connection.execute(
-            update(PageCacheGeneration)
-            .where(PageCacheGeneration.id == 1)
-            .values(generation=secrets.randbelow(2**30))
-        )
-        if not raised.rowcount:
-            connection.execute(
-                insert(PageCacheGeneration).values(id=1, generation=secrets.randbelow(2**30))
-            )
+    _write_generation(db.session, secrets.randbelow(2**30))
+    db.session.commit()
     forget_recent()
-
-
-def invalidate() -> None:
-    """Make every cached page fresh (e.g. after `flask restore`); the caller commits."""
-    db.session.info["page_cache_changed"] = True
 
 
 # --- serving from the cache, before Flask (a WSGI middleware) -------------------------------
@@ -457,9 +449,6 @@ def store(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("PAGE_CACHE", True)
-    app.config.setdefault("PAGE_CACHE_SECONDS", 60)
-    app.config.setdefault("PAGE_CACHE_CHECK_SECONDS", 1.0)
     app.wsgi_app = PageCache(app, app.wsgi_app)  # type: ignore[method-assign]
     # Registered first, so it runs after every other after_request function (security
     # headers included, which the stored page keeps).
